@@ -1,0 +1,268 @@
+//! Customers: the object, what creating and updating one takes, and how lists of them filter.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::Result;
+use crate::fields::{
+    optional_string, parse_field, parse_metadata_change, reject_unknown, string_change, Change,
+    Email, Metadata, MetadataChange, Name, Phone,
+};
+use crate::list::{non_empty, ListParams, QueryParams};
+use crate::timestamp::Timestamp;
+
+/// The customer object, exactly the seed's keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "object", rename = "customer")]
+pub struct Customer {
+    pub id: String,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub metadata: Metadata,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl Customer {
+    pub const ID_PREFIX: &'static str = "cus_";
+
+    /// What a person calls this customer: the name, else the email, else the id.
+    pub fn display_name(&self) -> &str {
+        self.name
+            .as_deref()
+            .or(self.email.as_deref())
+            .unwrap_or(&self.id)
+    }
+}
+
+/// The answer to a delete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "object", rename = "customer")]
+pub struct DeletedCustomer {
+    pub id: String,
+    pub deleted: bool,
+}
+
+const WRITABLE: &[&str] = &["email", "name", "phone", "metadata"];
+
+/// A new customer, every field checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerForCreate {
+    pub email: Option<Email>,
+    pub name: Option<Name>,
+    pub phone: Option<Phone>,
+    pub metadata: Metadata,
+}
+
+impl CustomerForCreate {
+    pub fn from_json(body: &Map<String, Value>) -> Result<Self> {
+        reject_unknown(body, WRITABLE)?;
+        Ok(CustomerForCreate {
+            email: optional_string(body, "email")?
+                .map(|text| parse_field("email", text, Email::parse))
+                .transpose()?,
+            name: optional_string(body, "name")?
+                .map(|text| parse_field("name", text, Name::parse))
+                .transpose()?,
+            phone: optional_string(body, "phone")?
+                .map(|text| parse_field("phone", text, Phone::parse))
+                .transpose()?,
+            metadata: body
+                .get("metadata")
+                .map(Metadata::from_json)
+                .transpose()?
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// Changes to a customer: only the fields sent change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerForUpdate {
+    pub email: Change<Email>,
+    pub name: Change<Name>,
+    pub phone: Change<Phone>,
+    pub metadata: MetadataChange,
+}
+
+impl CustomerForUpdate {
+    pub fn from_json(body: &Map<String, Value>) -> Result<Self> {
+        reject_unknown(body, WRITABLE)?;
+        Ok(CustomerForUpdate {
+            email: parse_change(body, "email", Email::parse)?,
+            name: parse_change(body, "name", Name::parse)?,
+            phone: parse_change(body, "phone", Phone::parse)?,
+            metadata: body
+                .get("metadata")
+                .map(parse_metadata_change)
+                .transpose()?
+                .unwrap_or(MetadataChange::Keep),
+        })
+    }
+
+    /// The customer after this update, or why the update cannot apply (nothing changes then).
+    pub fn apply(self, current: Customer, now: Timestamp) -> Result<Customer> {
+        Ok(Customer {
+            email: self.email.apply(current.email),
+            name: self.name.apply(current.name),
+            phone: self.phone.apply(current.phone),
+            metadata: current.metadata.apply(self.metadata)?,
+            updated_at: now.max(current.updated_at),
+            ..current
+        })
+    }
+}
+
+fn parse_change<T>(
+    body: &Map<String, Value>,
+    param: &str,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<Change<T>> {
+    Ok(match string_change(body, param)? {
+        Change::Keep => Change::Keep,
+        Change::Clear => Change::Clear,
+        Change::Set(text) => Change::Set(parse_field(param, text, parse)?),
+    })
+}
+
+/// Which customers a list returns.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerFilter {
+    /// Exact, case-insensitive email match (stored lower-cased).
+    pub email: Option<String>,
+    pub list: ListParams,
+}
+
+impl CustomerFilter {
+    pub fn from_query(mut query: QueryParams) -> Result<Self> {
+        let list = ListParams::take_from(&mut query)?;
+        let email = query
+            .take("email")
+            .map(|email| non_empty("email", email).map(|e| e.to_lowercase()))
+            .transpose()?;
+        query.finish()?;
+        Ok(CustomerFilter { email, list })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+    use serde_json::json;
+
+    fn object(value: Value) -> Map<String, Value> {
+        value.as_object().unwrap().clone()
+    }
+
+    fn customer() -> Customer {
+        Customer {
+            id: "cus_abc123def456".into(),
+            email: Some("customer@example.com".into()),
+            name: Some("John Doe".into()),
+            phone: Some("0241234567".into()),
+            metadata: Metadata::from_json(&json!({"user_id": "123"})).unwrap(),
+            created_at: Timestamp::parse("2024-01-15T10:00:00Z").unwrap(),
+            updated_at: Timestamp::parse("2024-01-15T10:00:00Z").unwrap(),
+        }
+    }
+
+    #[test]
+    fn serializes_exactly_the_seed_keys() {
+        let json = serde_json::to_value(customer()).unwrap();
+        assert_eq!(
+            json,
+            json!({
+                "id": "cus_abc123def456", "object": "customer", "email": "customer@example.com",
+                "name": "John Doe", "phone": "0241234567", "metadata": {"user_id": "123"},
+                "created_at": "2024-01-15T10:00:00.000Z", "updated_at": "2024-01-15T10:00:00.000Z"
+            })
+        );
+        let back: Customer = serde_json::from_value(json).unwrap();
+        assert_eq!(back, customer());
+    }
+
+    #[test]
+    fn create_treats_empty_and_null_as_not_sent() {
+        let input = CustomerForCreate::from_json(&object(json!({
+            "email": "", "name": null, "phone": "  ", "metadata": {"a": ""}
+        })))
+        .unwrap();
+        assert_eq!(input, CustomerForCreate::default());
+    }
+
+    #[test]
+    fn create_names_the_invalid_or_unknown_parameter() {
+        for (body, param) in [
+            (json!({"email": "not-an-email"}), "email"),
+            (json!({"phone": "12"}), "phone"),
+            (json!({"name": 7}), "name"),
+            (json!({"metadata": {"n": 1}}), "metadata[n]"),
+            (json!({"colour": "red"}), "colour"),
+            (json!({"id": "cus_mine"}), "id"),
+            (json!({"object": "customer"}), "object"),
+            (json!({"created_at": "2024-01-15T10:00:00Z"}), "created_at"),
+            (json!({"updated_at": "2024-01-15T10:00:00Z"}), "updated_at"),
+        ] {
+            let error = CustomerForCreate::from_json(&object(body.clone())).unwrap_err();
+            assert_eq!(error.param(), Some(param), "{body}");
+        }
+        let error =
+            CustomerForCreate::from_json(&object(json!({"email": "not-an-email"}))).unwrap_err();
+        assert_eq!(error.to_string(), "Invalid email address: 'not-an-email'");
+        let error = CustomerForCreate::from_json(&object(json!({"id": "x"}))).unwrap_err();
+        assert_eq!(error, Error::unknown("id"));
+    }
+
+    #[test]
+    fn update_changes_only_what_was_sent() {
+        let update = CustomerForUpdate::from_json(&object(json!({
+            "name": "Jane Doe", "phone": null, "metadata": {"vip": "true"}
+        })))
+        .unwrap();
+        let later = Timestamp::parse("2024-01-16T10:00:00Z").unwrap();
+        let updated = update.apply(customer(), later).unwrap();
+        assert_eq!(updated.name.as_deref(), Some("Jane Doe"));
+        assert_eq!(updated.email.as_deref(), Some("customer@example.com"));
+        assert_eq!(updated.phone, None);
+        assert_eq!(
+            updated.metadata,
+            Metadata::from_json(&json!({"user_id": "123", "vip": "true"})).unwrap()
+        );
+        assert_eq!(updated.updated_at, later);
+        assert_eq!(updated.created_at, customer().created_at);
+    }
+
+    #[test]
+    fn update_with_metadata_null_removes_all() {
+        let update = CustomerForUpdate::from_json(&object(json!({"metadata": null}))).unwrap();
+        let updated = update.apply(customer(), customer().updated_at).unwrap();
+        assert!(updated.metadata.is_empty());
+    }
+
+    #[test]
+    fn filter_lowercases_email_and_refuses_unknown() {
+        let query =
+            QueryParams::parse([("email".to_string(), "John@Example.COM".to_string())]).unwrap();
+        assert_eq!(
+            CustomerFilter::from_query(query).unwrap().email.as_deref(),
+            Some("john@example.com")
+        );
+        let query = QueryParams::parse([("colour".to_string(), "red".to_string())]).unwrap();
+        assert_eq!(
+            CustomerFilter::from_query(query).unwrap_err(),
+            Error::unknown("colour")
+        );
+    }
+
+    #[test]
+    fn display_name_falls_back_to_email_then_id() {
+        let mut c = customer();
+        assert_eq!(c.display_name(), "John Doe");
+        c.name = None;
+        assert_eq!(c.display_name(), "customer@example.com");
+        c.email = None;
+        assert_eq!(c.display_name(), "cus_abc123def456");
+    }
+}

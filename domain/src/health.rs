@@ -1,0 +1,10 @@
+//! What the server reports about its database, shared with the browser.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatabaseHealth {
+    /// `sqlite` (or, later, `postgres`).
+    pub backend: String,
+    pub version: String,
+}

@@ -1,0 +1,33 @@
+//! Shika's domain: the objects merchants and API consumers work with, the rules their input must
+//! follow, the errors both doors (REST and dashboard) report, and — behind the `store` feature —
+//! the database that keeps them.
+//!
+//! Everything outside `store` compiles to wasm32, so the dashboard's browser code shares these
+//! types and messages with the server.
+
+pub mod customer;
+pub mod error;
+pub mod fields;
+pub mod health;
+pub mod list;
+pub mod merchant;
+pub mod payment;
+pub mod subscription;
+pub mod timestamp;
+
+#[cfg(feature = "store")]
+pub mod store;
+
+pub use customer::{
+    Customer, CustomerFilter, CustomerForCreate, CustomerForUpdate, DeletedCustomer,
+};
+pub use error::{Error, Result};
+pub use fields::{Change, Email, Metadata, MetadataChange, Name, Phone};
+pub use health::DatabaseHealth;
+pub use list::{CreatedRange, Cursor, Limit, List, ListParams, Page, QueryParams};
+pub use merchant::{ApiKey, Merchant, MerchantForCreate, Mode, NewSecretKey, Tenant};
+pub use payment::{Currency, Payment, PaymentFilter, PaymentForCreate};
+pub use subscription::{
+    Interval, Subscription, SubscriptionFilter, SubscriptionForCreate, SubscriptionStatus,
+};
+pub use timestamp::Timestamp;

@@ -1,0 +1,202 @@
+//! Customers in the database: insert, find, update, delete (with its cascade) and list.
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+use super::list::ListQuery;
+use super::random::object_id;
+use super::{metadata_json, stored_metadata, stored_time, Store};
+use crate::customer::{
+    Customer, CustomerFilter, CustomerForCreate, CustomerForUpdate, DeletedCustomer,
+};
+use crate::error::{Error, Result};
+use crate::list::Page;
+use crate::merchant::Tenant;
+
+const COLUMNS: &str = "id, email, name, phone, metadata, created_at, updated_at";
+
+impl Store {
+    pub async fn insert_customer(
+        &self,
+        tenant: &Tenant,
+        input: CustomerForCreate,
+    ) -> Result<Customer> {
+        let now = self.now();
+        let customer = Customer {
+            id: object_id(Customer::ID_PREFIX)?,
+            email: input.email.map(String::from),
+            name: input.name.map(String::from),
+            phone: input.phone.map(String::from),
+            metadata: input.metadata,
+            created_at: now,
+            updated_at: now,
+        };
+        sqlx::query(
+            "INSERT INTO customers (id, merchant_id, mode, email, email_normalized, name, phone, \
+             metadata, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&customer.id)
+        .bind(&tenant.merchant_id)
+        .bind(tenant.mode.as_str())
+        .bind(&customer.email)
+        .bind(customer.email.as_ref().map(|e| e.to_lowercase()))
+        .bind(&customer.name)
+        .bind(&customer.phone)
+        .bind(metadata_json(&customer.metadata))
+        .bind(now.unix_millis())
+        .bind(now.unix_millis())
+        .execute(&self.writer)
+        .await?;
+        Ok(customer)
+    }
+
+    pub async fn find_customer(&self, tenant: &Tenant, id: &str) -> Result<Customer> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM customers WHERE id = $1 AND merchant_id = $2 AND mode = $3"
+        ))
+        .bind(id)
+        .bind(&tenant.merchant_id)
+        .bind(tenant.mode.as_str())
+        .fetch_optional(&self.reader)
+        .await?;
+        match row {
+            Some(row) => customer_from_row(&row),
+            None => Err(Error::not_found("customer", id)),
+        }
+    }
+
+    /// Applies an update atomically: read, change and write in one transaction, so concurrent
+    /// updates of different fields do not overwrite each other.
+    pub async fn update_customer(
+        &self,
+        tenant: &Tenant,
+        id: &str,
+        update: CustomerForUpdate,
+    ) -> Result<Customer> {
+        let mut tx = self.writer.begin().await?;
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM customers WHERE id = $1 AND merchant_id = $2 AND mode = $3"
+        ))
+        .bind(id)
+        .bind(&tenant.merchant_id)
+        .bind(tenant.mode.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let current = match row {
+            Some(row) => customer_from_row(&row)?,
+            None => return Err(Error::not_found("customer", id)),
+        };
+        let customer = update.apply(current, self.now())?;
+        sqlx::query(
+            "UPDATE customers SET email = $1, email_normalized = $2, name = $3, phone = $4, \
+             metadata = $5, updated_at = $6 WHERE id = $7",
+        )
+        .bind(&customer.email)
+        .bind(customer.email.as_ref().map(|e| e.to_lowercase()))
+        .bind(&customer.name)
+        .bind(&customer.phone)
+        .bind(metadata_json(&customer.metadata))
+        .bind(customer.updated_at.unix_millis())
+        .bind(&customer.id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(customer)
+    }
+
+    /// Deletes a customer; in the same transaction its active subscriptions are canceled and its
+    /// payments let go of it.
+    pub async fn delete_customer(&self, tenant: &Tenant, id: &str) -> Result<DeletedCustomer> {
+        let now = self.now().unix_millis();
+        let mut tx = self.writer.begin().await?;
+        let deleted =
+            sqlx::query("DELETE FROM customers WHERE id = $1 AND merchant_id = $2 AND mode = $3")
+                .bind(id)
+                .bind(&tenant.merchant_id)
+                .bind(tenant.mode.as_str())
+                .execute(&mut *tx)
+                .await?;
+        if deleted.rows_affected() == 0 {
+            return Err(Error::not_found("customer", id));
+        }
+        sqlx::query(
+            "UPDATE subscriptions SET status = 'canceled', canceled_at = $1, updated_at = $1 \
+             WHERE merchant_id = $2 AND mode = $3 AND customer_id = $4 AND status = 'active'",
+        )
+        .bind(now)
+        .bind(&tenant.merchant_id)
+        .bind(tenant.mode.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE payments SET customer_id = NULL, updated_at = $1 \
+             WHERE merchant_id = $2 AND mode = $3 AND customer_id = $4",
+        )
+        .bind(now)
+        .bind(&tenant.merchant_id)
+        .bind(tenant.mode.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(DeletedCustomer {
+            id: id.to_owned(),
+            deleted: true,
+        })
+    }
+
+    pub async fn list_customers(
+        &self,
+        tenant: &Tenant,
+        filter: &CustomerFilter,
+    ) -> Result<Page<Customer>> {
+        customers_query(tenant, filter)
+            .fetch(&self.reader, customer_from_row)
+            .await
+    }
+
+    /// How many of the customer's subscriptions a delete would cancel.
+    pub async fn count_active_subscriptions(
+        &self,
+        tenant: &Tenant,
+        customer_id: &str,
+    ) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM subscriptions WHERE merchant_id = $1 AND mode = $2 \
+             AND customer_id = $3 AND status = 'active'",
+        )
+        .bind(&tenant.merchant_id)
+        .bind(tenant.mode.as_str())
+        .bind(customer_id)
+        .fetch_one(&self.reader)
+        .await?)
+    }
+}
+
+pub(crate) fn customers_query<'a>(tenant: &'a Tenant, filter: &'a CustomerFilter) -> ListQuery<'a> {
+    ListQuery {
+        table: "customers",
+        object: "customer",
+        columns: COLUMNS,
+        tenant,
+        filters: filter
+            .email
+            .iter()
+            .map(|email| ("email_normalized", email.clone()))
+            .collect(),
+        params: &filter.list,
+    }
+}
+
+fn customer_from_row(row: &SqliteRow) -> Result<Customer> {
+    Ok(Customer {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        phone: row.try_get("phone")?,
+        metadata: stored_metadata(row.try_get("metadata")?)?,
+        created_at: stored_time(row.try_get("created_at")?)?,
+        updated_at: stored_time(row.try_get("updated_at")?)?,
+    })
+}

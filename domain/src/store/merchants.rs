@@ -1,0 +1,266 @@
+//! Merchant accounts and their secret keys: sign-up, password checks, key creation, rolling and
+//! authentication.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use sha2::{Digest, Sha256};
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+use super::random::{base62, object_id};
+use super::{stored_time, Store};
+use crate::error::{Error, Result};
+use crate::merchant::{ApiKey, Merchant, MerchantForCreate, Mode, NewSecretKey, Tenant};
+use crate::timestamp::Timestamp;
+
+/// Secret keys are looked up by this digest; the key itself is never stored.
+pub fn hash_secret(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// A key's last use is written at most this often, so authentication stays a read.
+const LAST_USED_RESOLUTION_MS: i64 = 60_000;
+
+const KEY_COLUMNS: &str = "id, mode, redacted, created_at, last_used_at";
+
+impl Store {
+    /// Creates a merchant with one test and one live secret key, in one transaction.
+    pub async fn create_merchant(
+        &self,
+        input: MerchantForCreate,
+    ) -> Result<(Merchant, NewSecretKey, NewSecretKey)> {
+        let password_hash = hash_password(input.password.expose().to_owned()).await?;
+        let merchant = Merchant {
+            id: object_id("acct_")?,
+            email: input.email.as_str().to_owned(),
+            business_name: input.business_name,
+            created_at: self.now(),
+        };
+        let mut tx = self.writer.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO merchants (id, email, email_normalized, business_name, password_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&merchant.id)
+        .bind(&merchant.email)
+        .bind(input.email.normalized())
+        .bind(&merchant.business_name)
+        .bind(&password_hash)
+        .bind(merchant.created_at.unix_millis())
+        .execute(&mut *tx)
+        .await;
+        if let Err(error) = inserted {
+            if error
+                .as_database_error()
+                .is_some_and(|e| e.is_unique_violation())
+            {
+                return Err(Error::invalid(
+                    "email",
+                    "An account with this email already exists.",
+                ));
+            }
+            return Err(error.into());
+        }
+        let test = insert_key(&mut tx, &merchant.id, Mode::Test, merchant.created_at).await?;
+        let live = insert_key(&mut tx, &merchant.id, Mode::Live, merchant.created_at).await?;
+        tx.commit().await?;
+        Ok((merchant, test, live))
+    }
+
+    /// The merchant whose email and password these are; one error for either being wrong.
+    pub async fn verify_login(&self, email: &str, password: &str) -> Result<Merchant> {
+        let row = sqlx::query(
+            "SELECT id, email, business_name, created_at, password_hash FROM merchants \
+             WHERE email_normalized = $1",
+        )
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(&self.reader)
+        .await?;
+        let stored_hash = row
+            .as_ref()
+            .map(|row| row.try_get::<String, _>("password_hash"))
+            .transpose()?;
+        // Without an account the password is still checked against a dummy hash, so the
+        // response time does not tell which of email or password was wrong.
+        let matches = verify_password(password.to_owned(), stored_hash).await?;
+        match (row, matches) {
+            (Some(row), true) => merchant_from_row(&row),
+            _ => Err(Error::InvalidCredentials),
+        }
+    }
+
+    pub async fn find_merchant(&self, id: &str) -> Result<Merchant> {
+        let row =
+            sqlx::query("SELECT id, email, business_name, created_at FROM merchants WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.reader)
+                .await?;
+        match row {
+            Some(row) => merchant_from_row(&row),
+            None => Err(Error::not_found("merchant", id)),
+        }
+    }
+
+    /// The tenant a secret key acts for, or `None` for unknown and rolled keys.
+    pub async fn authenticate(&self, secret: &str) -> Result<Option<Tenant>> {
+        if !(secret.starts_with("sk_test_") || secret.starts_with("sk_live_")) {
+            return Ok(None);
+        }
+        let row = sqlx::query(
+            "SELECT id, merchant_id, mode, last_used_at FROM api_keys \
+             WHERE secret_hash = $1 AND rolled_at IS NULL",
+        )
+        .bind(hash_secret(secret))
+        .fetch_optional(&self.reader)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mode: String = row.try_get("mode")?;
+        let tenant = Tenant {
+            merchant_id: row.try_get("merchant_id")?,
+            mode: Mode::parse(&mode).ok_or(Error::Internal)?,
+        };
+        let now = self.now().unix_millis();
+        let last_used: Option<i64> = row.try_get("last_used_at")?;
+        if last_used.is_none_or(|at| now - at >= LAST_USED_RESOLUTION_MS) {
+            sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(row.try_get::<String, _>("id")?)
+                .execute(&self.writer)
+                .await?;
+        }
+        Ok(Some(tenant))
+    }
+
+    /// The tenant's usable secret keys, newest first.
+    pub async fn list_api_keys(&self, tenant: &Tenant) -> Result<Vec<ApiKey>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {KEY_COLUMNS} FROM api_keys WHERE merchant_id = $1 AND mode = $2 \
+             AND rolled_at IS NULL ORDER BY created_at DESC, id"
+        ))
+        .bind(&tenant.merchant_id)
+        .bind(tenant.mode.as_str())
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter().map(api_key_from_row).collect()
+    }
+
+    /// A new secret key for the tenant; its full text is in the answer and nowhere else.
+    pub async fn create_api_key(&self, tenant: &Tenant) -> Result<NewSecretKey> {
+        let mut tx = self.writer.begin().await?;
+        let key = insert_key(&mut tx, &tenant.merchant_id, tenant.mode, self.now()).await?;
+        tx.commit().await?;
+        Ok(key)
+    }
+
+    /// Replaces a key: the old one stops working at once, the new one is answered.
+    pub async fn roll_api_key(&self, tenant: &Tenant, key_id: &str) -> Result<NewSecretKey> {
+        let now = self.now();
+        let mut tx = self.writer.begin().await?;
+        let rolled = sqlx::query(
+            "UPDATE api_keys SET rolled_at = $1 WHERE id = $2 AND merchant_id = $3 AND mode = $4 \
+             AND rolled_at IS NULL",
+        )
+        .bind(now.unix_millis())
+        .bind(key_id)
+        .bind(&tenant.merchant_id)
+        .bind(tenant.mode.as_str())
+        .execute(&mut *tx)
+        .await?;
+        if rolled.rows_affected() == 0 {
+            return Err(Error::not_found("api_key", key_id));
+        }
+        let key = insert_key(&mut tx, &tenant.merchant_id, tenant.mode, now).await?;
+        tx.commit().await?;
+        Ok(key)
+    }
+}
+
+async fn insert_key(
+    tx: &mut sqlx::SqliteConnection,
+    merchant_id: &str,
+    mode: Mode,
+    now: Timestamp,
+) -> Result<NewSecretKey> {
+    let secret = format!("{}{}", mode.secret_key_prefix(), base62(32)?);
+    let key = ApiKey {
+        id: object_id("key_")?,
+        mode,
+        redacted: format!(
+            "{}…{}",
+            mode.secret_key_prefix(),
+            &secret[secret.len() - 4..]
+        ),
+        created_at: now,
+        last_used_at: None,
+    };
+    sqlx::query(
+        "INSERT INTO api_keys (id, merchant_id, mode, secret_hash, redacted, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&key.id)
+    .bind(merchant_id)
+    .bind(mode.as_str())
+    .bind(hash_secret(&secret))
+    .bind(&key.redacted)
+    .bind(now.unix_millis())
+    .execute(&mut *tx)
+    .await?;
+    Ok(NewSecretKey { key, secret })
+}
+
+fn merchant_from_row(row: &SqliteRow) -> Result<Merchant> {
+    Ok(Merchant {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        business_name: row.try_get("business_name")?,
+        created_at: stored_time(row.try_get("created_at")?)?,
+    })
+}
+
+fn api_key_from_row(row: &SqliteRow) -> Result<ApiKey> {
+    let mode: String = row.try_get("mode")?;
+    Ok(ApiKey {
+        id: row.try_get("id")?,
+        mode: Mode::parse(&mode).ok_or(Error::Internal)?,
+        redacted: row.try_get("redacted")?,
+        created_at: stored_time(row.try_get("created_at")?)?,
+        last_used_at: row
+            .try_get::<Option<i64>, _>("last_used_at")?
+            .map(stored_time)
+            .transpose()?,
+    })
+}
+
+/// Argon2id with the crate's default (OWASP-recommended) cost, off the async threads.
+async fn hash_password(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut salt).map_err(|_| Error::Internal)?;
+        let salt = SaltString::encode_b64(&salt).map_err(|_| Error::Internal)?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|_| Error::Internal)
+    })
+    .await
+    .map_err(|_| Error::Internal)?
+}
+
+/// Checks a password against a stored hash, or against a dummy one when there is none.
+async fn verify_password(password: String, stored_hash: Option<String>) -> Result<bool> {
+    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2hpa2FkdW1teXNhbHQ$DMDoVHTxAMGd5V2NPdTeI/eR0Fmd5FqqNdDc4fS8mZY";
+    tokio::task::spawn_blocking(move || {
+        let has_account = stored_hash.is_some();
+        let text = stored_hash.unwrap_or_else(|| DUMMY.to_owned());
+        let hash = PasswordHash::new(&text).map_err(|_| Error::Internal)?;
+        let ok = Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok();
+        Ok(ok && has_account)
+    })
+    .await
+    .map_err(|_| Error::Internal)?
+}

@@ -1,0 +1,125 @@
+//! The database behind the domain: every SQL statement of Shika lives below this module.
+//!
+//! SQLite runs in WAL mode with foreign keys on and a busy timeout. Writes go through a pool of
+//! one connection (SQLite has one writer at a time anyway; queuing in the pool is cheaper than
+//! lock retries), reads through a pool of several. The SQL sticks to what PostgreSQL runs too:
+//! `$n` placeholders, BIGINT milliseconds, TEXT modes, row-value comparisons.
+
+mod customers;
+mod list;
+mod merchants;
+mod payments;
+mod random;
+mod subscriptions;
+
+use std::str::FromStr;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+use crate::error::{Error, Result};
+use crate::health::DatabaseHealth;
+use crate::timestamp::Timestamp;
+
+pub use merchants::hash_secret;
+pub use random::object_id as new_id;
+
+/// The database every door of Shika shares. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    writer: SqlitePool,
+    reader: SqlitePool,
+    clock: Arc<Clock>,
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database at `url`, e.g.
+    /// `sqlite://shika.db?mode=rwc`.
+    pub async fn open(url: &str) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|error| {
+                tracing::error!(%error, "invalid DATABASE_URL");
+                Error::Internal
+            })?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        sqlx::migrate!("../migrations/sqlite").run(&writer).await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        Ok(Store {
+            writer,
+            reader,
+            clock: Arc::new(Clock::default()),
+        })
+    }
+
+    /// Closes both pools, waiting for connections in use to come back.
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+
+    pub async fn health(&self) -> Result<DatabaseHealth> {
+        let version: String = sqlx::query_scalar("SELECT sqlite_version()")
+            .fetch_one(&self.reader)
+            .await?;
+        Ok(DatabaseHealth {
+            backend: "sqlite".into(),
+            version,
+        })
+    }
+
+    /// The time to stamp on a new or changed object: never earlier than one stamped before,
+    /// so creation order and `created_at` order agree even if the wall clock steps back.
+    fn now(&self) -> Timestamp {
+        self.clock.tick()
+    }
+}
+
+#[derive(Default)]
+struct Clock {
+    last: AtomicI64,
+}
+
+impl Clock {
+    fn tick(&self) -> Timestamp {
+        let now = Timestamp::now().unix_millis();
+        let previous = self.last.fetch_max(now, Ordering::Relaxed);
+        Timestamp::from_unix_millis(now.max(previous)).unwrap_or_else(Timestamp::now)
+    }
+}
+
+/// Reads a stored millisecond value back as a timestamp.
+fn stored_time(millis: i64) -> Result<Timestamp> {
+    Timestamp::from_unix_millis(millis).ok_or_else(|| {
+        tracing::error!(millis, "stored timestamp out of range");
+        Error::Internal
+    })
+}
+
+/// Reads stored metadata JSON back.
+fn stored_metadata(json: &str) -> Result<crate::fields::Metadata> {
+    serde_json::from_str(json).map_err(|error| {
+        tracing::error!(%error, "stored metadata is not valid JSON");
+        Error::Internal
+    })
+}
+
+fn metadata_json(metadata: &crate::fields::Metadata) -> String {
+    serde_json::to_string(metadata).unwrap_or_else(|_| "{}".into())
+}
+
+#[cfg(test)]
+mod tests;

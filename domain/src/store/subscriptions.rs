@@ -1,0 +1,194 @@
+//! Subscriptions in the database: insert, find, list and cancel.
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+use super::list::ListQuery;
+use super::payments::require_customer;
+use super::random::object_id;
+use super::{metadata_json, stored_metadata, stored_time, Store};
+use crate::error::{Error, Result};
+use crate::list::{ListParams, Page};
+use crate::merchant::Tenant;
+use crate::payment::Currency;
+use crate::subscription::{
+    Interval, Subscription, SubscriptionFilter, SubscriptionForCreate, SubscriptionStatus,
+};
+
+const COLUMNS: &str = "id, customer_id, status, amount, currency, billing_interval, \
+    current_period_start, current_period_end, canceled_at, metadata, created_at, updated_at";
+
+impl Store {
+    pub async fn insert_subscription(
+        &self,
+        tenant: &Tenant,
+        input: SubscriptionForCreate,
+    ) -> Result<Subscription> {
+        require_customer(&self.reader, tenant, &input.customer, "customer").await?;
+        let now = self.now();
+        let subscription = Subscription {
+            id: object_id(Subscription::ID_PREFIX)?,
+            customer: input.customer,
+            status: SubscriptionStatus::Active,
+            amount: input.amount,
+            currency: input.currency,
+            interval: input.interval,
+            current_period_start: now,
+            current_period_end: input.interval.period_end(now),
+            canceled_at: None,
+            metadata: input.metadata,
+            created_at: now,
+            updated_at: now,
+        };
+        // Inserted only if the customer still exists, so a concurrent delete cannot leave an
+        // active subscription behind a deleted customer.
+        let inserted = sqlx::query(
+            "INSERT INTO subscriptions (id, merchant_id, mode, customer_id, status, amount, \
+             currency, billing_interval, current_period_start, current_period_end, metadata, created_at, \
+             updated_at) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $9, $9 \
+             WHERE EXISTS (SELECT 1 FROM customers WHERE id = $4 AND merchant_id = $2 AND mode = $3)",
+        )
+        .bind(&subscription.id)
+        .bind(&tenant.merchant_id)
+        .bind(tenant.mode.as_str())
+        .bind(&subscription.customer)
+        .bind(subscription.status.as_str())
+        .bind(subscription.amount)
+        .bind(subscription.currency.as_str())
+        .bind(subscription.interval.as_str())
+        .bind(now.unix_millis())
+        .bind(subscription.current_period_end.unix_millis())
+        .bind(metadata_json(&subscription.metadata))
+        .execute(&self.writer)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Err(Error::missing_reference(
+                "customer",
+                "customer",
+                &subscription.customer,
+            ));
+        }
+        Ok(subscription)
+    }
+
+    pub async fn find_subscription(&self, tenant: &Tenant, id: &str) -> Result<Subscription> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM subscriptions WHERE id = $1 AND merchant_id = $2 AND mode = $3"
+        ))
+        .bind(id)
+        .bind(&tenant.merchant_id)
+        .bind(tenant.mode.as_str())
+        .fetch_optional(&self.reader)
+        .await?;
+        match row {
+            Some(row) => subscription_from_row(&row),
+            None => Err(Error::not_found("subscription", id)),
+        }
+    }
+
+    pub async fn list_subscriptions(
+        &self,
+        tenant: &Tenant,
+        filter: &SubscriptionFilter,
+    ) -> Result<Page<Subscription>> {
+        if let Some(customer) = &filter.customer {
+            require_customer(&self.reader, tenant, customer, "customer").await?;
+        }
+        subscriptions_query(
+            tenant,
+            filter.customer.as_deref(),
+            filter.status,
+            &filter.list,
+        )
+        .fetch(&self.reader, subscription_from_row)
+        .await
+    }
+
+    /// One customer's subscriptions; an unknown customer is not found (it is in the path).
+    pub async fn list_customer_subscriptions(
+        &self,
+        tenant: &Tenant,
+        customer: &str,
+        params: &ListParams,
+    ) -> Result<Page<Subscription>> {
+        self.find_customer(tenant, customer).await?;
+        subscriptions_query(tenant, Some(customer), None, params)
+            .fetch(&self.reader, subscription_from_row)
+            .await
+    }
+
+    /// Cancels a subscription; cancelling a canceled one answers it unchanged.
+    pub async fn cancel_subscription(&self, tenant: &Tenant, id: &str) -> Result<Subscription> {
+        let now = self.now().unix_millis();
+        sqlx::query(
+            "UPDATE subscriptions SET status = 'canceled', canceled_at = $1, updated_at = $1 \
+             WHERE id = $2 AND merchant_id = $3 AND mode = $4 AND status = 'active'",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(&tenant.merchant_id)
+        .bind(tenant.mode.as_str())
+        .execute(&self.writer)
+        .await?;
+        // Read on the writer so the answer sees the update just made.
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM subscriptions WHERE id = $1 AND merchant_id = $2 AND mode = $3"
+        ))
+        .bind(id)
+        .bind(&tenant.merchant_id)
+        .bind(tenant.mode.as_str())
+        .fetch_optional(&self.writer)
+        .await?;
+        match row {
+            Some(row) => subscription_from_row(&row),
+            None => Err(Error::not_found("subscription", id)),
+        }
+    }
+}
+
+pub(crate) fn subscriptions_query<'a>(
+    tenant: &'a Tenant,
+    customer: Option<&str>,
+    status: Option<SubscriptionStatus>,
+    params: &'a ListParams,
+) -> ListQuery<'a> {
+    let mut filters = Vec::new();
+    if let Some(customer) = customer {
+        filters.push(("customer_id", customer.to_owned()));
+    }
+    if let Some(status) = status {
+        filters.push(("status", status.as_str().to_owned()));
+    }
+    ListQuery {
+        table: "subscriptions",
+        object: "subscription",
+        columns: COLUMNS,
+        tenant,
+        filters,
+        params,
+    }
+}
+
+fn subscription_from_row(row: &SqliteRow) -> Result<Subscription> {
+    let status: String = row.try_get("status")?;
+    let interval: String = row.try_get("billing_interval")?;
+    let currency: String = row.try_get("currency")?;
+    Ok(Subscription {
+        id: row.try_get("id")?,
+        customer: row.try_get("customer_id")?,
+        status: SubscriptionStatus::parse(&status).ok_or(Error::Internal)?,
+        amount: row.try_get("amount")?,
+        currency: Currency::parse(&currency).map_err(|_| Error::Internal)?,
+        interval: Interval::parse(&interval).ok_or(Error::Internal)?,
+        current_period_start: stored_time(row.try_get("current_period_start")?)?,
+        current_period_end: stored_time(row.try_get("current_period_end")?)?,
+        canceled_at: row
+            .try_get::<Option<i64>, _>("canceled_at")?
+            .map(stored_time)
+            .transpose()?,
+        metadata: stored_metadata(row.try_get("metadata")?)?,
+        created_at: stored_time(row.try_get("created_at")?)?,
+        updated_at: stored_time(row.try_get("updated_at")?)?,
+    })
+}

@@ -1,0 +1,479 @@
+//! Store tests on real SQLite files: tenancy, ordering, pagination, the delete cascade, keys,
+//! and the query plan of every list query.
+
+use serde_json::json;
+use sqlx::Row;
+use tempfile::TempDir;
+
+use super::customers::customers_query;
+use super::list::ListQuery;
+use super::payments::payments_query;
+use super::subscriptions::subscriptions_query;
+use super::Store;
+use crate::list::QueryParams;
+use crate::*;
+
+async fn open_store() -> (Store, TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+    (Store::open(&url).await.unwrap(), dir)
+}
+
+async fn merchant(store: &Store, email: &str) -> (Tenant, Tenant, NewSecretKey) {
+    let input = MerchantForCreate::parse("Shop", email, "correct horse").unwrap();
+    let (merchant, test, _live) = store.create_merchant(input).await.unwrap();
+    let tenant = |mode| Tenant {
+        merchant_id: merchant.id.clone(),
+        mode,
+    };
+    (tenant(Mode::Test), tenant(Mode::Live), test)
+}
+
+fn body(value: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    value.as_object().unwrap().clone()
+}
+
+async fn customer(store: &Store, tenant: &Tenant, email: &str) -> Customer {
+    let input = CustomerForCreate::from_json(&body(json!({ "email": email }))).unwrap();
+    store.insert_customer(tenant, input).await.unwrap()
+}
+
+fn filter(pairs: &[(&str, &str)]) -> CustomerFilter {
+    let query = QueryParams::parse(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    CustomerFilter::from_query(query.unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn keys_authenticate_their_own_merchant_and_mode() {
+    let (store, _dir) = open_store().await;
+    let input = MerchantForCreate::parse("Shop", "kofi@example.com", "correct horse").unwrap();
+    let (merchant, test, live) = store.create_merchant(input).await.unwrap();
+    assert!(test.secret.starts_with("sk_test_") && live.secret.starts_with("sk_live_"));
+    let tenant = store.authenticate(&test.secret).await.unwrap().unwrap();
+    assert_eq!(
+        tenant,
+        Tenant {
+            merchant_id: merchant.id.clone(),
+            mode: Mode::Test
+        }
+    );
+    let tenant = store.authenticate(&live.secret).await.unwrap().unwrap();
+    assert_eq!(tenant.mode, Mode::Live);
+    assert_eq!(store.authenticate("sk_test_nope").await.unwrap(), None);
+    assert_eq!(store.authenticate("pk_test_nope").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn secret_keys_are_stored_only_as_hashes() {
+    let (store, _dir) = open_store().await;
+    let (_, _, key) = merchant(&store, "kofi@example.com").await;
+    let rows = sqlx::query("SELECT secret_hash, redacted FROM api_keys")
+        .fetch_all(&store.reader)
+        .await
+        .unwrap();
+    for row in rows {
+        let hash: String = row.get("secret_hash");
+        let redacted: String = row.get("redacted");
+        assert!(!hash.contains(&key.secret) && !redacted.contains(&key.secret));
+    }
+    assert!(key
+        .key
+        .redacted
+        .ends_with(&key.secret[key.secret.len() - 4..]));
+}
+
+#[tokio::test]
+async fn rolled_keys_stop_working_at_once() {
+    let (store, _dir) = open_store().await;
+    let (tenant, _, old) = merchant(&store, "kofi@example.com").await;
+    let new = store.roll_api_key(&tenant, &old.key.id).await.unwrap();
+    assert_eq!(store.authenticate(&old.secret).await.unwrap(), None);
+    assert_eq!(
+        store.authenticate(&new.secret).await.unwrap(),
+        Some(tenant.clone())
+    );
+    let keys = store.list_api_keys(&tenant).await.unwrap();
+    assert_eq!(
+        keys.iter().map(|k| &k.id).collect::<Vec<_>>(),
+        vec![&new.key.id]
+    );
+}
+
+#[tokio::test]
+async fn merchant_emails_are_unique_and_logins_checked() {
+    let (store, _dir) = open_store().await;
+    merchant(&store, "kofi@example.com").await;
+    let again = MerchantForCreate::parse("Other", "KOFI@example.com", "whatever12").unwrap();
+    assert_eq!(
+        store.create_merchant(again).await.unwrap_err().param(),
+        Some("email")
+    );
+    assert!(store
+        .verify_login("Kofi@Example.com", "correct horse")
+        .await
+        .is_ok());
+    assert_eq!(
+        store
+            .verify_login("kofi@example.com", "wrong horse")
+            .await
+            .unwrap_err(),
+        Error::InvalidCredentials
+    );
+    assert_eq!(
+        store
+            .verify_login("nobody@example.com", "correct horse")
+            .await
+            .unwrap_err(),
+        Error::InvalidCredentials
+    );
+}
+
+#[tokio::test]
+async fn customers_are_invisible_across_merchants_and_modes() {
+    let (store, _dir) = open_store().await;
+    let (test, live, _) = merchant(&store, "a@example.com").await;
+    let (other, _, _) = merchant(&store, "b@example.com").await;
+    let created = customer(&store, &test, "c@example.com").await;
+    assert_eq!(
+        store.find_customer(&test, &created.id).await.unwrap(),
+        created
+    );
+    for tenant in [&live, &other] {
+        let missing = Error::not_found("customer", &created.id);
+        assert_eq!(
+            store.find_customer(tenant, &created.id).await.unwrap_err(),
+            missing
+        );
+        let update = CustomerForUpdate::from_json(&body(json!({"name": "x"}))).unwrap();
+        assert_eq!(
+            store
+                .update_customer(tenant, &created.id, update)
+                .await
+                .unwrap_err(),
+            missing
+        );
+        assert_eq!(
+            store
+                .delete_customer(tenant, &created.id)
+                .await
+                .unwrap_err(),
+            missing
+        );
+        assert!(store
+            .list_customers(tenant, &filter(&[]))
+            .await
+            .unwrap()
+            .data
+            .is_empty());
+        let cursor = filter(&[("starting_after", &created.id)]);
+        assert_eq!(
+            store
+                .list_customers(tenant, &cursor)
+                .await
+                .unwrap_err()
+                .param(),
+            Some("starting_after")
+        );
+    }
+}
+
+#[tokio::test]
+async fn lists_are_strictly_newest_first_and_pages_cover_everything_once() {
+    let (store, _dir) = open_store().await;
+    let (tenant, _, _) = merchant(&store, "a@example.com").await;
+    let mut created = Vec::new();
+    for i in 0..23 {
+        created.push(
+            customer(&store, &tenant, &format!("c{i}@example.com"))
+                .await
+                .id,
+        );
+    }
+    let newest_first: Vec<_> = created.iter().rev().cloned().collect();
+
+    let mut forward = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut pairs = vec![("limit", "5".to_string())];
+        if let Some(id) = &cursor {
+            pairs.push(("starting_after", id.clone()));
+        }
+        let pairs: Vec<_> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let page = store
+            .list_customers(&tenant, &filter(&pairs))
+            .await
+            .unwrap();
+        forward.extend(page.data.iter().map(|c| c.id.clone()));
+        cursor = page.data.last().map(|c| c.id.clone());
+        if !page.has_more {
+            break;
+        }
+    }
+    assert_eq!(forward, newest_first);
+
+    let mut backward = Vec::new();
+    let mut cursor = created[0].clone();
+    loop {
+        let page = store
+            .list_customers(
+                &tenant,
+                &filter(&[("limit", "5"), ("ending_before", &cursor)]),
+            )
+            .await
+            .unwrap();
+        let ids: Vec<_> = page.data.iter().map(|c| c.id.clone()).collect();
+        assert!(ids
+            .windows(2)
+            .all(|w| created.iter().position(|id| *id == w[0])
+                > created.iter().position(|id| *id == w[1])));
+        backward.splice(0..0, ids);
+        match page.data.first() {
+            Some(first) if page.has_more => cursor = first.id.clone(),
+            _ => break,
+        }
+    }
+    assert_eq!(backward, newest_first[..22].to_vec());
+}
+
+#[tokio::test]
+async fn email_filter_is_exact_and_case_insensitive() {
+    let (store, _dir) = open_store().await;
+    let (tenant, _, _) = merchant(&store, "a@example.com").await;
+    let ama = customer(&store, &tenant, "Ama@Example.com").await;
+    customer(&store, &tenant, "ama@example.com.gh").await;
+    let page = store
+        .list_customers(&tenant, &filter(&[("email", "AMA@example.COM")]))
+        .await
+        .unwrap();
+    assert_eq!(page.data, vec![ama]);
+}
+
+#[tokio::test]
+async fn delete_cancels_active_subscriptions_and_detaches_payments() {
+    let (store, _dir) = open_store().await;
+    let (tenant, _, _) = merchant(&store, "a@example.com").await;
+    let gone = customer(&store, &tenant, "gone@example.com").await;
+    let kept = customer(&store, &tenant, "kept@example.com").await;
+    let subscribe = |customer: &str| {
+        SubscriptionForCreate::from_json(&body(
+            json!({"customer": customer, "amount": 5000, "interval": "month"}),
+        ))
+        .unwrap()
+    };
+    let sub = store
+        .insert_subscription(&tenant, subscribe(&gone.id))
+        .await
+        .unwrap();
+    let other_sub = store
+        .insert_subscription(&tenant, subscribe(&kept.id))
+        .await
+        .unwrap();
+    let pay =
+        PaymentForCreate::from_json(&body(json!({"amount": 100, "customer": gone.id}))).unwrap();
+    let payment = store.insert_payment(&tenant, pay).await.unwrap();
+    assert_eq!(
+        store
+            .count_active_subscriptions(&tenant, &gone.id)
+            .await
+            .unwrap(),
+        1
+    );
+
+    let deleted = store.delete_customer(&tenant, &gone.id).await.unwrap();
+    assert_eq!(
+        deleted,
+        DeletedCustomer {
+            id: gone.id.clone(),
+            deleted: true
+        }
+    );
+
+    let sub = store.find_subscription(&tenant, &sub.id).await.unwrap();
+    assert_eq!(sub.status, SubscriptionStatus::Canceled);
+    assert!(sub.canceled_at.is_some());
+    assert_eq!(
+        store
+            .find_subscription(&tenant, &other_sub.id)
+            .await
+            .unwrap()
+            .status,
+        SubscriptionStatus::Active
+    );
+    assert_eq!(
+        store
+            .find_payment(&tenant, &payment.id)
+            .await
+            .unwrap()
+            .customer,
+        None
+    );
+    assert_eq!(
+        store.find_customer(&tenant, &gone.id).await.unwrap_err(),
+        Error::not_found("customer", &gone.id)
+    );
+    assert_eq!(
+        store.delete_customer(&tenant, &gone.id).await.unwrap_err(),
+        Error::not_found("customer", &gone.id)
+    );
+}
+
+#[tokio::test]
+async fn invalid_update_changes_nothing() {
+    let (store, _dir) = open_store().await;
+    let (tenant, _, _) = merchant(&store, "a@example.com").await;
+    let full: serde_json::Map<_, _> = (0..50).map(|i| (format!("k{i}"), json!("v"))).collect();
+    let input =
+        CustomerForCreate::from_json(&body(json!({"name": "Ama", "metadata": full}))).unwrap();
+    let created = store.insert_customer(&tenant, input).await.unwrap();
+    let update =
+        CustomerForUpdate::from_json(&body(json!({"name": "Kofi", "metadata": {"k50": "v"}})))
+            .unwrap();
+    assert_eq!(
+        store
+            .update_customer(&tenant, &created.id, update)
+            .await
+            .unwrap_err()
+            .param(),
+        Some("metadata")
+    );
+    assert_eq!(
+        store.find_customer(&tenant, &created.id).await.unwrap(),
+        created
+    );
+}
+
+#[tokio::test]
+async fn payments_and_subscriptions_refuse_customers_the_tenant_cannot_see() {
+    let (store, _dir) = open_store().await;
+    let (test, live, _) = merchant(&store, "a@example.com").await;
+    let live_customer = customer(&store, &live, "c@example.com").await;
+    let pay =
+        PaymentForCreate::from_json(&body(json!({"amount": 100, "customer": live_customer.id})))
+            .unwrap();
+    assert_eq!(
+        store.insert_payment(&test, pay).await.unwrap_err().param(),
+        Some("customer")
+    );
+    let sub = SubscriptionForCreate::from_json(&body(
+        json!({"customer": live_customer.id, "amount": 1, "interval": "day"}),
+    ))
+    .unwrap();
+    assert_eq!(
+        store
+            .insert_subscription(&test, sub)
+            .await
+            .unwrap_err()
+            .param(),
+        Some("customer")
+    );
+}
+
+/// Every list query, with every filter and cursor direction, must be an index range scan:
+/// no full table scan and no sort in a temporary B-tree.
+#[tokio::test]
+async fn every_list_query_is_an_index_range_scan() {
+    let (store, _dir) = open_store().await;
+    let (tenant, _, _) = merchant(&store, "a@example.com").await;
+    let c = customer(&store, &tenant, "c@example.com").await;
+    let pay = PaymentForCreate::from_json(&body(json!({"amount": 100, "customer": c.id}))).unwrap();
+    let p = store.insert_payment(&tenant, pay).await.unwrap();
+    let sub = SubscriptionForCreate::from_json(&body(
+        json!({"customer": c.id, "amount": 1, "interval": "day"}),
+    ))
+    .unwrap();
+    let s = store.insert_subscription(&tenant, sub).await.unwrap();
+    let created = [
+        ("created[gte]", "1700000000"),
+        ("created[lte]", "2000000000"),
+    ];
+
+    let mut queries: Vec<(String, ListQuery)> = Vec::new();
+    let customer_filters: Vec<CustomerFilter> = [
+        vec![],
+        vec![("email", "c@example.com")],
+        created.to_vec(),
+        [vec![("email", "c@example.com")], created.to_vec()].concat(),
+    ]
+    .into_iter()
+    .flat_map(|base| {
+        let id = c.id.as_str();
+        [
+            vec![],
+            vec![("starting_after", id)],
+            vec![("ending_before", id)],
+        ]
+        .into_iter()
+        .map(move |cursor| filter(&[base.clone(), cursor].concat()))
+    })
+    .collect();
+    for f in &customer_filters {
+        queries.push((format!("customers {f:?}"), customers_query(&tenant, f)));
+    }
+    let params: Vec<ListParams> = [
+        vec![],
+        vec![("starting_after", p.id.as_str())],
+        vec![("ending_before", p.id.as_str())],
+        created.to_vec(),
+    ]
+    .into_iter()
+    .map(|pairs| {
+        let mut q =
+            QueryParams::parse(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()))).unwrap();
+        ListParams::take_from(&mut q).unwrap()
+    })
+    .collect();
+    let sub_params: Vec<ListParams> = [
+        vec![],
+        vec![("starting_after", s.id.as_str())],
+        vec![("ending_before", s.id.as_str())],
+    ]
+    .into_iter()
+    .map(|pairs| {
+        let mut q =
+            QueryParams::parse(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()))).unwrap();
+        ListParams::take_from(&mut q).unwrap()
+    })
+    .collect();
+    for p in &params {
+        queries.push((format!("payments {p:?}"), payments_query(&tenant, None, p)));
+        queries.push((
+            format!("payments of customer {p:?}"),
+            payments_query(&tenant, Some(&c.id), p),
+        ));
+    }
+    for p in &sub_params {
+        for status in [None, Some(SubscriptionStatus::Active)] {
+            queries.push((
+                format!("subscriptions {status:?} {p:?}"),
+                subscriptions_query(&tenant, None, status, p),
+            ));
+            queries.push((
+                format!("subscriptions of customer {status:?} {p:?}"),
+                subscriptions_query(&tenant, Some(&c.id), status, p),
+            ));
+        }
+    }
+
+    for (name, query) in &queries {
+        let mut sql = query
+            .build(&store.reader, "EXPLAIN QUERY PLAN ")
+            .await
+            .unwrap();
+        let rows = sql.build().fetch_all(&store.reader).await.unwrap();
+        let plan: Vec<String> = rows
+            .iter()
+            .map(|row| row.get::<String, _>("detail"))
+            .collect();
+        assert!(
+            plan.iter()
+                .all(|line| !line.starts_with("SCAN ") && !line.contains("TEMP B-TREE")),
+            "{name}: {plan:?}"
+        );
+        assert!(
+            plan.iter()
+                .any(|line| line.starts_with("SEARCH ") && line.contains("INDEX")),
+            "{name}: {plan:?}"
+        );
+    }
+    assert_eq!(queries.len(), 12 + 8 + 12);
+}

@@ -1,0 +1,34 @@
+//! The `/v1` REST API: one router per resource, merged here, with JSON answers for unknown
+//! routes and wrong methods and a 1 MiB body limit.
+
+mod customers;
+mod error;
+mod extract;
+mod payments;
+mod subscriptions;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Method, Uri};
+use axum::Router;
+
+pub use error::ApiError;
+
+use crate::AppState;
+
+/// Larger request bodies are refused with 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(customers::router())
+        .merge(payments::router())
+        .merge(subscriptions::router())
+        .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
+            ApiError::MethodNotAllowed {
+                method,
+                path: uri.path().to_owned(),
+            }
+        })
+        .fallback(|uri: Uri| async move { ApiError::RouteNotFound(uri.path().to_owned()) })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}

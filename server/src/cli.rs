@@ -1,0 +1,179 @@
+//! The command line: `shika serve` (the default) and `shika merchant create`.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use domain::store::Store;
+use domain::MerchantForCreate;
+use leptos::config::get_configuration;
+use serde_json::json;
+use tracing_subscriber::EnvFilter;
+
+use crate::AppState;
+
+const DEFAULT_DATABASE_URL: &str = "sqlite://shika.db?mode=rwc";
+
+/// Shika: customers, payments and subscriptions for merchants — REST API and dashboard.
+#[derive(Parser)]
+#[command(name = "shika", version)]
+struct Cli {
+    /// Database to use; created and migrated at start.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the dashboard and the API on one port (the default command).
+    Serve(ServeArgs),
+    /// Manage merchant accounts.
+    Merchant {
+        #[command(subcommand)]
+        command: MerchantCommand,
+    },
+}
+
+#[derive(clap::Args, Default)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:3000")]
+    addr: Option<SocketAddr>,
+}
+
+#[derive(Subcommand)]
+enum MerchantCommand {
+    /// Create a merchant with one test and one live secret key; prints them as JSON.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        /// Business name shown on the dashboard (defaults to the email).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(format!("cannot start the async runtime: {error}")),
+    };
+    let result = runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+            Command::Serve(args) => serve(&cli.database_url, args).await,
+            Command::Merchant {
+                command:
+                    MerchantCommand::Create {
+                        email,
+                        password,
+                        name,
+                    },
+            } => create_merchant(&cli.database_url, &email, &password, name.as_deref()).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fail(message),
+    }
+}
+
+fn fail(message: String) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::FAILURE
+}
+
+async fn open_store(url: &str) -> Result<Store, String> {
+    Store::open(url)
+        .await
+        .map_err(|_| format!("cannot open the database at {url} (see the log above)"))
+}
+
+async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
+    let addr = args
+        .addr
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
+    let mut leptos_options = get_configuration(None)
+        .map_err(|error| format!("invalid Leptos configuration: {error}"))?
+        .leptos_options;
+    leptos_options.site_addr = addr;
+    // A binary built by plain `cargo build` (not cargo-leptos) has no output name baked in.
+    if leptos_options.output_name.is_empty() {
+        leptos_options.output_name = "shika".into();
+    }
+    let store = open_store(database_url).await?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|error| format!("cannot listen on {addr}: {error}"))?;
+    let local = listener.local_addr().map_err(|error| error.to_string())?;
+    tracing::info!("listening on http://{local}");
+    crate::serve(
+        listener,
+        AppState {
+            store,
+            leptos_options,
+        },
+        shutdown_signal(),
+    )
+    .await
+    .map_err(|error| format!("server error: {error}"))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn create_merchant(
+    database_url: &str,
+    email: &str,
+    password: &str,
+    name: Option<&str>,
+) -> Result<(), String> {
+    let input = MerchantForCreate::parse(name.unwrap_or(email), email, password)
+        .map_err(|error| error.to_string())?;
+    let store = open_store(database_url).await?;
+    let (merchant, test, live) = store
+        .create_merchant(input)
+        .await
+        .map_err(|error| error.to_string())?;
+    store.close().await;
+    let out = json!({
+        "id": merchant.id,
+        "email": merchant.email,
+        "test_secret_key": test.secret,
+        "live_secret_key": live.secret,
+    });
+    println!("{out}");
+    Ok(())
+}

@@ -1,0 +1,71 @@
+//! The `shika` server: one axum router serving the `/v1` REST API, the server-rendered dashboard
+//! with its server functions and assets, and `/healthz`, all over one shared [`Store`].
+
+pub mod api;
+pub mod cli;
+mod request_log;
+mod web;
+
+use std::future::Future;
+
+use axum::extract::{FromRef, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use domain::store::Store;
+use leptos::config::LeptosOptions;
+use serde_json::json;
+use tokio::net::TcpListener;
+
+/// What every handler can reach: the database and the Leptos site settings.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The whole application as one router, ready to serve or to call in tests.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .nest("/v1", api::router())
+        .route("/healthz", get(healthz))
+        .merge(web::router(&state))
+        .layer(axum::middleware::from_fn(request_log::track))
+        .with_state(state)
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, letting requests in flight finish,
+/// then closes the database.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let store = state.store.clone();
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    store.close().await;
+    Ok(())
+}
+
+/// Answers once the database has answered a query.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.store.health().await {
+        Ok(database) => (
+            StatusCode::OK,
+            Json(json!({"status": "ok", "database": database})),
+        ),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "unavailable"})),
+        ),
+    }
+}

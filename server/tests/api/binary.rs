@@ -1,0 +1,193 @@
+//! The real `shika` binary: keys made by `shika merchant create`, the server on a free port,
+//! and a real HTTP client over TCP.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+
+use axum::body::Bytes;
+use axum::http::Request;
+use base64::Engine;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use serde_json::{json, Value};
+
+const SHIKA: &str = env!("CARGO_BIN_EXE_shika");
+
+struct Server {
+    child: Child,
+    base: String,
+    log: mpsc::Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Starts `shika serve` on port 0 and waits for the line that says where it listens.
+    fn start(database_url: &str) -> Server {
+        let mut child = Command::new(SHIKA)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .env("DATABASE_URL", database_url)
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (sender, log) = mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let base = loop {
+            let line = log.recv().expect("shika exited before listening");
+            if let Some(at) = line.find("listening on ") {
+                break line[at + "listening on ".len()..].trim().to_owned();
+            }
+        };
+        Server { child, base, log }
+    }
+
+    /// Waits for the log line that mentions `needle`.
+    fn log_line_with(&self, needle: &str) -> String {
+        loop {
+            let line = self.log.recv().expect("log ended");
+            if line.contains(needle) {
+                return line;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_binary_serves_the_api_to_a_real_http_client() {
+    // Arrange: a merchant made by the CLI.
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("shika.db").display()
+    );
+    let output = Command::new(SHIKA)
+        .args([
+            "merchant",
+            "create",
+            "--email",
+            "kofi@example.com",
+            "--password",
+            "correct horse",
+            "--name",
+            "Kofi Ltd",
+        ])
+        .env("DATABASE_URL", &database_url)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let merchant: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(merchant["email"], "kofi@example.com");
+    let test_key = merchant["test_secret_key"].as_str().unwrap().to_owned();
+    assert!(test_key.starts_with("sk_test_"));
+    assert!(merchant["live_secret_key"]
+        .as_str()
+        .unwrap()
+        .starts_with("sk_live_"));
+    assert!(merchant["id"].as_str().is_some_and(|id| !id.is_empty()));
+
+    let server = Server::start(&database_url);
+    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+
+    // Act: create with Bearer, read back with Basic.
+    let body = json!({"email": "customer@example.com", "name": "John Doe", "phone": "0241234567", "metadata": {"user_id": "123"}});
+    let request = Request::post(format!("{}/v1/customers", server.base))
+        .header("authorization", format!("Bearer {test_key}"))
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(body.to_string())))
+        .unwrap();
+    let response = client.request(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let request_id = response.headers()["request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let created: Value =
+        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(created["name"], "John Doe");
+
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{test_key}:"));
+    let request = Request::get(format!(
+        "{}/v1/customers/{}",
+        server.base,
+        created["id"].as_str().unwrap()
+    ))
+    .header("authorization", format!("Basic {basic}"))
+    .body(Full::new(Bytes::new()))
+    .unwrap();
+    let response = client.request(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let fetched: Value =
+        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+
+    // Assert: the same customer, and the request's id in its log line, without the key.
+    assert_eq!(fetched, created);
+    let line = server.log_line_with(&request_id);
+    assert!(
+        line.contains("POST") && line.contains("/v1/customers") && line.contains("200"),
+        "{line}"
+    );
+    assert!(line.contains(merchant["id"].as_str().unwrap()), "{line}");
+    assert!(!line.contains(&test_key), "{line}");
+}
+
+#[test]
+fn merchant_create_refuses_bad_input_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("shika.db").display()
+    );
+    let output = Command::new(SHIKA)
+        .args([
+            "merchant",
+            "create",
+            "--email",
+            "not-an-email",
+            "--password",
+            "correct horse",
+        ])
+        .env("DATABASE_URL", &database_url)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Invalid email address"));
+}
+
+#[test]
+fn every_command_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["merchant", "--help"],
+        vec!["merchant", "create", "--help"],
+    ] {
+        let output = Command::new(SHIKA).args(&args).output().unwrap();
+        assert!(output.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains("Usage"),
+            "{args:?}"
+        );
+    }
+}

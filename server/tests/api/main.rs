@@ -1,0 +1,13 @@
+//! API tests: the whole router driven in-process through `tower::ServiceExt::oneshot`, each
+//! test with its own fresh SQLite file and merchants, plus one test of the real binary over TCP.
+
+mod auth;
+mod binary;
+mod customers;
+mod errors;
+mod helpers;
+mod isolation;
+mod lists;
+mod payments;
+mod subscriptions;
+mod transport;

@@ -1,0 +1,177 @@
+//! Transport: JSON everywhere, empty bodies, size limits, malformed bodies, request ids, 200s.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+fn request(method: &str, path: &str, key: &str) -> axum::http::request::Builder {
+    Request::builder()
+        .method(method)
+        .uri(path)
+        .header("authorization", format!("Bearer {key}"))
+}
+
+#[tokio::test]
+async fn every_response_is_json_including_unknown_routes_and_wrong_methods() {
+    let app = spawn_app().await;
+    let unknown = app.get("/v1/nothing-here").await;
+    unknown.error(StatusCode::NOT_FOUND, "invalid_request_error");
+    let wrong_method = app
+        .call(Method::PUT, "/v1/customers", &app.keys.test, None)
+        .await;
+    wrong_method.error(StatusCode::METHOD_NOT_ALLOWED, "invalid_request_error");
+    let wrong_method_on_item = app.post("/v1/payments/pay_x", json!({})).await;
+    wrong_method_on_item.error(StatusCode::METHOD_NOT_ALLOWED, "invalid_request_error");
+    let unauthenticated = app
+        .send(Request::get("/v1/customers").body(Body::empty()).unwrap())
+        .await;
+    let created = app.post("/v1/customers", json!({})).await;
+    for response in [
+        &unknown,
+        &wrong_method,
+        &wrong_method_on_item,
+        &unauthenticated,
+        &created,
+    ] {
+        assert_eq!(
+            response.headers["content-type"], "application/json",
+            "{}",
+            response.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_post_or_patch_without_body_counts_as_empty_object_whatever_its_content_type() {
+    let app = spawn_app().await;
+    for content_type in [None, Some("text/plain"), Some("application/json")] {
+        let mut builder = request("POST", "/v1/customers", &app.keys.test);
+        if let Some(content_type) = content_type {
+            builder = builder.header("content-type", content_type);
+        }
+        let created = app.send(builder.body(Body::empty()).unwrap()).await;
+        assert_eq!(created.ok()["email"], json!(null));
+        let id = created.body["id"].as_str().unwrap();
+        let mut builder = request("PATCH", &format!("/v1/customers/{id}"), &app.keys.test);
+        if let Some(content_type) = content_type {
+            builder = builder.header("content-type", content_type);
+        }
+        app.send(builder.body(Body::empty()).unwrap()).await.ok();
+    }
+}
+
+#[tokio::test]
+async fn bodies_over_one_mebibyte_are_refused_with_413() {
+    let app = spawn_app().await;
+    let big = json!({ "name": "x".repeat(1024 * 1024) }).to_string();
+    let response = app
+        .send(
+            request("POST", "/v1/customers", &app.keys.test)
+                .header("content-type", "application/json")
+                .body(Body::from(big))
+                .unwrap(),
+        )
+        .await;
+    let error = response.error(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request_error");
+    assert_eq!(error["code"], "body_too_large");
+    assert_eq!(app.get("/v1/customers").await.ids().len(), 0);
+}
+
+#[tokio::test]
+async fn malformed_bodies_are_400_and_wrong_content_types_415() {
+    let app = spawn_app().await;
+    let bad_bodies: Vec<Vec<u8>> = vec![
+        b"{\"name\": \"unterminated".to_vec(),
+        b"[1, 2]".to_vec(),
+        b"\"a string\"".to_vec(),
+        b"   ".to_vec(),
+        b"null".to_vec(),
+        vec![b'{', b'"', b'n', b'"', b':', b'"', 0xff, 0xfe, b'"', b'}'],
+    ];
+    for body in bad_bodies {
+        for (method, path) in [
+            ("POST", "/v1/customers"),
+            ("POST", "/v1/payments"),
+            ("POST", "/v1/subscriptions"),
+        ] {
+            let response = app
+                .send(
+                    request(method, path, &app.keys.test)
+                        .header("content-type", "application/json")
+                        .body(Body::from(body.clone()))
+                        .unwrap(),
+                )
+                .await;
+            response.error(StatusCode::BAD_REQUEST, "invalid_request_error");
+        }
+    }
+    let form = app
+        .send(
+            request("POST", "/v1/customers", &app.keys.test)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from("name=Jane"))
+                .unwrap(),
+        )
+        .await;
+    form.error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "invalid_request_error");
+    assert_eq!(app.get("/v1/customers").await.ids().len(), 0);
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = spawn_app().await;
+    let responses = [
+        app.get("/v1/customers").await,
+        app.get("/v1/customers/cus_missing").await,
+        app.get("/v1/unknown").await,
+        app.send(Request::get("/healthz").body(Body::empty()).unwrap())
+            .await,
+    ];
+    let mut ids: Vec<String> = responses
+        .iter()
+        .map(|r| r.headers["request-id"].to_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        ids.iter().all(|id| id.starts_with("req_") && id.len() > 12),
+        "{ids:?}"
+    );
+    ids.dedup();
+    assert_eq!(ids.len(), 4);
+}
+
+#[tokio::test]
+async fn successful_create_retrieve_update_delete_and_list_answer_200() {
+    let app = spawn_app().await;
+    let created = app.post("/v1/customers", json!({"name": "Ama"})).await;
+    assert_eq!(created.status, StatusCode::OK);
+    let id = created.body["id"].as_str().unwrap();
+    let path = format!("/v1/customers/{id}");
+    assert_eq!(app.get(&path).await.status, StatusCode::OK);
+    assert_eq!(
+        app.patch(&path, json!({"name": "Ama O."})).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(app.get("/v1/customers").await.status, StatusCode::OK);
+    assert_eq!(app.delete(&path).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn healthz_answers_json_after_asking_the_database() {
+    let app = spawn_app().await;
+    let response = app
+        .send(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(response.ok()["status"], "ok");
+    assert_eq!(response.body["database"]["backend"], "sqlite");
+    assert!(response.body["database"]["version"]
+        .as_str()
+        .unwrap()
+        .starts_with('3'));
+    app.store.close().await;
+    let response = app
+        .send(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
+}
