@@ -1,5 +1,6 @@
 //! The command line: `shika serve` (the default) and `shika merchant create`.
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -64,6 +65,7 @@ pub fn main() -> ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -110,10 +112,6 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         .map_err(|error| format!("invalid Leptos configuration: {error}"))?
         .leptos_options;
     leptos_options.site_addr = addr;
-    // A binary built by plain `cargo build` (not cargo-leptos) has no output name baked in.
-    if leptos_options.output_name.is_empty() {
-        leptos_options.output_name = "shika".into();
-    }
     let store = open_store(database_url).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -1,5 +1,5 @@
 //! The `/v1` REST API: one router per resource, merged here, with JSON answers for unknown
-//! routes and wrong methods and a 1 MiB body limit.
+//! routes and wrong methods (naming the full path the client sent) and a 1 MiB body limit.
 
 mod customers;
 mod error;
@@ -8,7 +8,8 @@ mod payments;
 mod subscriptions;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{Method, Uri};
+use axum::extract::OriginalUri;
+use axum::http::Method;
 use axum::Router;
 
 pub use error::ApiError;
@@ -23,12 +24,14 @@ pub fn router() -> Router<AppState> {
         .merge(customers::router())
         .merge(payments::router())
         .merge(subscriptions::router())
-        .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
+        .method_not_allowed_fallback(|method: Method, OriginalUri(uri): OriginalUri| async move {
             ApiError::MethodNotAllowed {
                 method,
                 path: uri.path().to_owned(),
             }
         })
-        .fallback(|uri: Uri| async move { ApiError::RouteNotFound(uri.path().to_owned()) })
+        .fallback(|OriginalUri(uri): OriginalUri| async move {
+            ApiError::RouteNotFound(uri.path().to_owned())
+        })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }

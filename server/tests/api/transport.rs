@@ -17,11 +17,16 @@ fn request(method: &str, path: &str, key: &str) -> axum::http::request::Builder 
 async fn every_response_is_json_including_unknown_routes_and_wrong_methods() {
     let app = spawn_app().await;
     let unknown = app.get("/v1/nothing-here").await;
-    unknown.error(StatusCode::NOT_FOUND, "invalid_request_error");
+    let error = unknown.error(StatusCode::NOT_FOUND, "invalid_request_error");
+    assert!(error["message"]
+        .as_str()
+        .unwrap()
+        .contains("/v1/nothing-here"));
     let wrong_method = app
         .call(Method::PUT, "/v1/customers", &app.keys.test, None)
         .await;
-    wrong_method.error(StatusCode::METHOD_NOT_ALLOWED, "invalid_request_error");
+    let error = wrong_method.error(StatusCode::METHOD_NOT_ALLOWED, "invalid_request_error");
+    assert!(error["message"].as_str().unwrap().contains("/v1/customers"));
     let wrong_method_on_item = app.post("/v1/payments/pay_x", json!({})).await;
     wrong_method_on_item.error(StatusCode::METHOD_NOT_ALLOWED, "invalid_request_error");
     let unauthenticated = app

@@ -1,0 +1,68 @@
+# Shika — `make run` serves the app, `make test` checks everything. Both install what is missing
+# first (idempotently), reaching only the package registries.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_LEPTOS_VERSION := 0.3.10
+# The wasm-bindgen CLI must match the library version in Cargo.lock exactly.
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+SHIKA := $(TARGET_DIR)/release/shika
+
+# wasm-opt (npm binaryen) and Playwright come from end2end/node_modules; cargo-installed tools
+# from ~/.cargo/bin. cargo-leptos uses what it finds on PATH instead of downloading.
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: help setup rust-tools npm-tools chromium build run test lint unit e2e
+
+help:
+	@echo "make run    build in release mode and serve on http://127.0.0.1:3000 (database: shika.db)"
+	@echo "make test   fmt, clippy (server and WASM), Rust tests, release build, browser tests"
+
+setup: rust-tools npm-tools
+
+rust-tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+	@rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)$$" || \
+		cargo install cargo-leptos --locked --version $(CARGO_LEPTOS_VERSION)
+	@# Not --locked: its lockfile wants a webpki-roots release the registry does not serve.
+	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || \
+		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+npm-tools: end2end/node_modules/.installed
+
+end2end/node_modules/.installed: end2end/package.json end2end/package-lock.json
+	cd end2end && npm ci --no-audit --no-fund
+	touch $@
+
+chromium:
+	@command -v /usr/bin/chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
+	@command -v curl >/dev/null || { apt-get update && apt-get install -y curl; }
+
+build: setup
+	cargo leptos build --release
+
+run: build
+	$(SHIKA) serve
+
+lint: setup
+	cargo fmt --all --check
+	cargo clippy -p domain -p app -p server --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+unit: setup
+	cargo test -p domain -p app -p server
+
+e2e: setup chromium
+	SHIKA_BIN=$(SHIKA) end2end/run.sh
+
+test: setup chromium
+	$(MAKE) lint
+	$(MAKE) unit
+	$(MAKE) build
+	$(MAKE) e2e

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs the Playwright suite against the release `shika` binary: starts it on a free port with a
+# temporary database, waits until /healthz answers, runs the tests, and stops it by its pid.
+# Usage: end2end/run.sh [playwright args…]   (from anywhere; SHIKA_BIN overrides the binary)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${SHIKA_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/shika}
+[ -x "$bin" ] || { echo "error: $bin not found; run 'make build' first" >&2; exit 1; }
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+data=$(mktemp -d)
+log="$data/shika.log"
+
+# The binary finds its assets (target/site) relative to the working directory.
+cd "$root"
+DATABASE_URL="sqlite://$data/e2e.db?mode=rwc" "$bin" serve --addr "127.0.0.1:$port" >"$log" 2>&1 &
+pid=$!
+cleanup() {
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+# Readiness, not a delay: poll until the server answers or has died.
+for _ in $(seq 1 300); do
+  if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$pid" 2>/dev/null; then cat "$log" >&2; echo "error: shika exited" >&2; exit 1; fi
+  sleep 0.1
+done
+curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$log" >&2; exit 1; }
+
+cd "$root/end2end"
+status=0
+SHIKA_BASE_URL="http://127.0.0.1:$port" SHIKA_DATABASE_URL="sqlite://$data/e2e.db?mode=rwc" \
+  SHIKA_BIN="$bin" npx playwright test "$@" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "--- shika log (last 50 lines) ---" >&2
+  tail -n 50 "$log" >&2
+fi
+exit "$status"
