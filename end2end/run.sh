@@ -7,6 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${SHIKA_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/shika}
 [ -x "$bin" ] || { echo "error: $bin not found; run 'make build' first" >&2; exit 1; }
+bin=$(realpath "$bin")
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 data=$(mktemp -d)

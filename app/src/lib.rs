@@ -1,13 +1,21 @@
-//! Shika's web app: the HTML shell, the routes, and the pages with their server functions.
-//! Rendered on the server (`ssr`) and hydrated in the browser (`hydrate`).
+//! Shika's merchant dashboard: the HTML shell, the routes, and the pages with their server
+//! functions. Rendered on the server (`ssr`) and hydrated in the browser (`hydrate`); every
+//! server function calls the `domain` crate, never the database directly.
 
+pub mod api_keys;
+pub mod auth;
+pub mod customer_detail;
+pub mod customer_form;
+pub mod customers;
 pub mod error;
-pub mod home;
+pub mod layout;
+pub mod session;
+pub mod ui;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
 
 /// The whole HTML document, rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -32,31 +40,40 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Pages wait for their data before the server answers, so redirects and 404s get real
+    // status codes and pages work without JavaScript.
     view! {
         <Stylesheet id="leptos" href="/pkg/shika.css"/>
-        <Title text="Shika"/>
+        <Title formatter=|page: String| if page.is_empty() { "Shika".to_owned() } else { format!("{page} · Shika") }/>
         <Router>
-            <main>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=home::HomePage/>
-                </Routes>
-            </main>
+            <Routes fallback=NotFound>
+                <Route path=path!("/signup") view=auth::SignupPage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("") view=layout::DashboardLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=|| view! { <Redirect path="/customers"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("customers") view=customers::CustomersPage ssr=SsrMode::Async/>
+                    <Route path=path!("customers/new") view=customer_form::NewCustomerPage ssr=SsrMode::Async/>
+                    <Route path=path!("customers/:id") view=customer_detail::CustomerPage ssr=SsrMode::Async/>
+                    <Route path=path!("customers/:id/edit") view=customer_form::EditCustomerPage ssr=SsrMode::Async/>
+                    <Route path=path!("api-keys") view=api_keys::ApiKeysPage ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
         </Router>
     }
 }
 
 /// The page for any path the app does not know.
 #[component]
-fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::NOT_FOUND);
-    }
+pub fn NotFound() -> impl IntoView {
+    ui::set_status_not_found();
     view! {
-        <section class="not-found">
-            <h1>"Page not found"</h1>
-            <p>"There is nothing at this address."</p>
-            <a href="/">"Go to the start page"</a>
-        </section>
+        <main class="page narrow">
+            <section class="card not-found">
+                <Title text="Not found"/>
+                <h1>"Page not found"</h1>
+                <p>"There is nothing at this address."</p>
+                <a href="/customers">"Go to your customers"</a>
+            </section>
+        </main>
     }
 }

@@ -26,6 +26,12 @@ pub enum Error {
     /// Email and password do not match an account; deliberately does not say which is wrong.
     #[error("Incorrect email or password.")]
     InvalidCredentials,
+    /// Too many failed sign-in attempts for one account; try again later.
+    #[error("Too many failed attempts. Try again in {retry_after_minutes} minutes.")]
+    TooManyAttempts { retry_after_minutes: i64 },
+    /// The dashboard request has no valid session.
+    #[error("Your session has ended. Please log in again.")]
+    SignedOut,
     /// Something failed on our side; the details are logged, never shown.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
@@ -74,7 +80,10 @@ impl Error {
             | Error::MissingParameter { param }
             | Error::MissingReference { param, .. } => Some(param),
             Error::NotFound { .. } => Some("id"),
-            Error::InvalidCredentials | Error::Internal => None,
+            Error::InvalidCredentials
+            | Error::TooManyAttempts { .. }
+            | Error::SignedOut
+            | Error::Internal => None,
         }
     }
 }

@@ -143,13 +143,14 @@ impl Phone {
 #[serde(transparent)]
 pub struct Metadata(BTreeMap<String, String>);
 
-/// What an update does to metadata: keep it, remove it all, or merge key by key (`None` removes
-/// the key).
+/// What an update does to metadata: keep it, remove it all, merge key by key (`None` removes
+/// the key), or replace it whole (the dashboard's editor sends every row).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MetadataChange {
     Keep,
     Clear,
     Merge(BTreeMap<String, Option<String>>),
+    Replace(Metadata),
 }
 
 impl Metadata {
@@ -187,6 +188,7 @@ impl Metadata {
         match change {
             MetadataChange::Keep => {}
             MetadataChange::Clear => self.0.clear(),
+            MetadataChange::Replace(metadata) => self = metadata,
             MetadataChange::Merge(entries) => {
                 for (key, value) in entries {
                     match value {
@@ -198,6 +200,26 @@ impl Metadata {
         }
         self.check_size()?;
         Ok(self)
+    }
+
+    /// Metadata from an editor's rows of key and value: blank rows are skipped, a value needs a
+    /// key, and keys and values follow the same rules as in the API.
+    pub fn from_rows<'a>(rows: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self> {
+        let mut object = Map::new();
+        for (key, value) in rows {
+            let (key, value) = (key.trim(), value.trim());
+            if key.is_empty() && value.is_empty() {
+                continue;
+            }
+            if key.is_empty() {
+                return Err(Error::invalid(
+                    "metadata",
+                    "Invalid metadata: every value needs a key.",
+                ));
+            }
+            object.insert(key.to_owned(), Value::String(value.to_owned()));
+        }
+        Metadata::from_json(&Value::Object(object))
     }
 
     fn check_size(&self) -> Result<()> {
@@ -463,6 +485,30 @@ mod tests {
             .apply(parse_metadata_change(&json!(null)).unwrap())
             .unwrap();
         assert!(cleared.is_empty());
+    }
+
+    #[test]
+    fn metadata_rows_skip_blanks_and_need_keys() {
+        let metadata =
+            Metadata::from_rows([("plan", "gold"), ("", ""), (" tier ", " 2 ")]).unwrap();
+        assert_eq!(
+            metadata,
+            Metadata::from_json(&json!({"plan": "gold", "tier": "2"})).unwrap()
+        );
+        assert_eq!(
+            Metadata::from_rows([("", "orphan")]).unwrap_err().param(),
+            Some("metadata")
+        );
+        assert_eq!(
+            Metadata::from_rows([("k", "")]).unwrap(),
+            Metadata::default()
+        );
+        let replaced = metadata
+            .apply(MetadataChange::Replace(
+                Metadata::from_rows([("a", "1")]).unwrap(),
+            ))
+            .unwrap();
+        assert_eq!(replaced, Metadata::from_json(&json!({"a": "1"})).unwrap());
     }
 
     #[test]

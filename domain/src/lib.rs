@@ -25,7 +25,7 @@ pub use error::{Error, Result};
 pub use fields::{Change, Email, Metadata, MetadataChange, Name, Phone};
 pub use health::DatabaseHealth;
 pub use list::{CreatedRange, Cursor, Limit, List, ListParams, Page, QueryParams};
-pub use merchant::{ApiKey, Merchant, MerchantForCreate, Mode, NewSecretKey, Tenant};
+pub use merchant::{ApiKey, Merchant, MerchantForCreate, Mode, NewSecretKey, SignedIn, Tenant};
 pub use payment::{Currency, Payment, PaymentFilter, PaymentForCreate};
 pub use subscription::{
     Interval, Subscription, SubscriptionFilter, SubscriptionForCreate, SubscriptionStatus,

@@ -58,6 +58,22 @@ pub struct Merchant {
     pub created_at: Timestamp,
 }
 
+/// Who is signed in to the dashboard, and which mode they are looking at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub merchant: Merchant,
+    pub mode: Mode,
+}
+
+impl SignedIn {
+    pub fn tenant(&self) -> Tenant {
+        Tenant {
+            merchant_id: self.merchant.id.clone(),
+            mode: self.mode,
+        }
+    }
+}
+
 /// A password as typed: 8 to 128 characters. Never printed.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);

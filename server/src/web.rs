@@ -1,7 +1,13 @@
 //! The Leptos side of the router: server-rendered pages, server functions, and the site's
-//! static assets (WASM, JS, CSS), with the app's not-found page for anything else.
+//! static assets (WASM, JS, CSS), with the app's not-found page for anything else. Server
+//! functions refuse requests sent from other sites.
 
 use app::{shell, App};
+use axum::extract::Request;
+use axum::http::header::{HOST, ORIGIN};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use leptos::prelude::provide_context;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
 
@@ -21,4 +27,33 @@ pub fn router(state: &AppState) -> axum::Router<AppState> {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        .layer(axum::middleware::from_fn(refuse_cross_site))
+}
+
+/// Session cookies are `SameSite=Lax`; on top of that, anything but a read must come from our
+/// own pages: browsers say so in `Sec-Fetch-Site`, and older ones in `Origin`.
+async fn refuse_cross_site(request: Request, next: Next) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let origin_host = headers
+        .get(ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .map(|origin| origin.split_once("://").map_or(origin, |(_, rest)| rest));
+    let host = headers.get(HOST).and_then(|v| v.to_str().ok());
+    let cross_site = matches!(fetch_site, Some("cross-site" | "same-site"))
+        || origin_host.is_some_and(|origin| Some(origin) != host);
+    if cross_site {
+        return (
+            StatusCode::FORBIDDEN,
+            "Cross-site requests are not accepted.",
+        )
+            .into_response();
+    }
+    next.run(request).await
 }

@@ -71,12 +71,15 @@ impl Store {
     }
 
     /// The merchant whose email and password these are; one error for either being wrong.
+    /// After repeated failures the account is locked for a while, whatever the password.
     pub async fn verify_login(&self, email: &str, password: &str) -> Result<Merchant> {
+        let email = email.trim().to_lowercase();
+        self.check_login_throttle(&email).await?;
         let row = sqlx::query(
             "SELECT id, email, business_name, created_at, password_hash FROM merchants \
              WHERE email_normalized = $1",
         )
-        .bind(email.trim().to_lowercase())
+        .bind(&email)
         .fetch_optional(&self.reader)
         .await?;
         let stored_hash = row
@@ -87,8 +90,14 @@ impl Store {
         // response time does not tell which of email or password was wrong.
         let matches = verify_password(password.to_owned(), stored_hash).await?;
         match (row, matches) {
-            (Some(row), true) => merchant_from_row(&row),
-            _ => Err(Error::InvalidCredentials),
+            (Some(row), true) => {
+                self.clear_login_failures(&email).await?;
+                merchant_from_row(&row)
+            }
+            _ => {
+                self.record_login_failure(&email).await?;
+                Err(Error::InvalidCredentials)
+            }
         }
     }
 

@@ -10,6 +10,7 @@ mod list;
 mod merchants;
 mod payments;
 mod random;
+mod sessions;
 mod subscriptions;
 
 use std::str::FromStr;
@@ -26,6 +27,7 @@ use crate::timestamp::Timestamp;
 
 pub use merchants::hash_secret;
 pub use random::object_id as new_id;
+pub use sessions::SESSION_LIFETIME_MS;
 
 /// The database every door of Shika shares. Cheap to clone.
 #[derive(Clone)]

@@ -477,3 +477,77 @@ async fn every_list_query_is_an_index_range_scan() {
     }
     assert_eq!(queries.len(), 12 + 8 + 12);
 }
+
+#[tokio::test]
+async fn sessions_find_their_merchant_switch_mode_and_end() {
+    let (store, _dir) = open_store().await;
+    let (tenant, _, _) = merchant(&store, "a@example.com").await;
+    let token = store.create_session(&tenant.merchant_id).await.unwrap();
+    assert!(token.len() >= 22, "at least 128 bits");
+    let signed_in = store.find_session(&token).await.unwrap().unwrap();
+    assert_eq!(
+        (signed_in.merchant.id.as_str(), signed_in.mode),
+        (tenant.merchant_id.as_str(), Mode::Test)
+    );
+    store.set_session_mode(&token, Mode::Live).await.unwrap();
+    assert_eq!(
+        store.find_session(&token).await.unwrap().unwrap().mode,
+        Mode::Live
+    );
+    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions")
+        .fetch_all(&store.reader)
+        .await
+        .unwrap();
+    assert!(stored.iter().all(|hash| !hash.contains(&token)));
+    store.delete_session(&token).await.unwrap();
+    assert_eq!(store.find_session(&token).await.unwrap(), None);
+    assert_eq!(store.find_session("made-up").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn expired_sessions_are_not_found() {
+    let (store, _dir) = open_store().await;
+    let (tenant, _, _) = merchant(&store, "a@example.com").await;
+    let token = store.create_session(&tenant.merchant_id).await.unwrap();
+    sqlx::query("UPDATE sessions SET expires_at = 0")
+        .execute(&store.writer)
+        .await
+        .unwrap();
+    assert_eq!(store.find_session(&token).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_lock_the_account_for_a_while() {
+    let (store, _dir) = open_store().await;
+    merchant(&store, "a@example.com").await;
+    for _ in 0..5 {
+        assert_eq!(
+            store
+                .verify_login("a@example.com", "wrong password")
+                .await
+                .unwrap_err(),
+            Error::InvalidCredentials
+        );
+    }
+    let locked = store
+        .verify_login("a@example.com", "correct horse")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            locked,
+            Error::TooManyAttempts {
+                retry_after_minutes: 15
+            }
+        ),
+        "{locked:?}"
+    );
+    sqlx::query("UPDATE login_failures SET last_failed_at = 0")
+        .execute(&store.writer)
+        .await
+        .unwrap();
+    assert!(store
+        .verify_login("a@example.com", "correct horse")
+        .await
+        .is_ok());
+}

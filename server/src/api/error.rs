@@ -57,7 +57,8 @@ impl ApiError {
                     E::MissingParameter { .. } => (StatusCode::BAD_REQUEST, INVALID, Some("parameter_missing"), message, param),
                     E::MissingReference { .. } => (StatusCode::BAD_REQUEST, INVALID, Some("resource_missing"), message, param),
                     E::NotFound { .. } => (StatusCode::NOT_FOUND, INVALID, Some("resource_missing"), message, param),
-                    E::InvalidCredentials => (StatusCode::UNAUTHORIZED, "authentication_error", None, message, None),
+                    E::InvalidCredentials | E::SignedOut => (StatusCode::UNAUTHORIZED, "authentication_error", None, message, None),
+                    E::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", None, message, None),
                     E::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "api_error", None, message, None),
                 }
             }

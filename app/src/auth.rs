@@ -1,0 +1,94 @@
+//! Signing up and logging in: the two pages anyone can open.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::error::{field_error, form_error, AppError};
+use crate::ui::{Field, FormError, Submit};
+
+/// Creates a merchant account (with a test and a live key) and signs it in.
+#[server(endpoint = "signup")]
+pub async fn signup(
+    business_name: String,
+    email: String,
+    password: String,
+) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            let input = domain::MerchantForCreate::parse(&business_name, &email, &password)?;
+            let (merchant, _, _) = crate::error::store()?.create_merchant(input).await?;
+            crate::session::server::start_session(&merchant.id).await?;
+            leptos_axum::redirect("/customers");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            let merchant = crate::error::store()?
+                .verify_login(&email, &password)
+                .await?;
+            crate::session::server::start_session(&merchant.id).await?;
+            leptos_axum::redirect("/customers");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[component]
+pub fn SignupPage() -> impl IntoView {
+    let signup = ServerAction::<Signup>::new();
+    let result = move || signup.value().get();
+    let fields = ["business_name", "email", "password"];
+    view! {
+        <Title text="Create your account"/>
+        <main class="page auth">
+            <section class="card">
+                <p class="brand">"Shika"</p>
+                <h1>"Create your account"</h1>
+                <ActionForm action=signup attr:class="form">
+                    <Field label="Business name" id="signup-business" name="business_name" autocomplete="organization" required=true
+                        error=Signal::derive(move || field_error(result(), &["business_name"]))/>
+                    <Field label="Email" id="signup-email" name="email" kind="email" autocomplete="email" required=true
+                        error=Signal::derive(move || field_error(result(), &["email"]))/>
+                    <Field label="Password" id="signup-password" name="password" kind="password" autocomplete="new-password" required=true
+                        error=Signal::derive(move || field_error(result(), &["password"]))/>
+                    <p class="hint">"At least 8 characters."</p>
+                    <FormError error=Signal::derive(move || form_error(result(), &fields))/>
+                    <Submit label="Create account" pending=signup.pending()/>
+                </ActionForm>
+                <p class="switch">"Already have an account? " <a href="/login">"Log in"</a></p>
+            </section>
+        </main>
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    let error = Signal::derive(move || form_error(login.value().get(), &[]));
+    view! {
+        <Title text="Log in"/>
+        <main class="page auth">
+            <section class="card">
+                <p class="brand">"Shika"</p>
+                <h1>"Log in"</h1>
+                <ActionForm action=login attr:class="form">
+                    <Field label="Email" id="login-email" name="email" kind="email" autocomplete="email" required=true
+                        error=Signal::derive(|| None::<String>)/>
+                    <Field label="Password" id="login-password" name="password" kind="password" autocomplete="current-password" required=true
+                        error=Signal::derive(|| None::<String>)/>
+                    <FormError error/>
+                    <Submit label="Log in" pending=login.pending()/>
+                </ActionForm>
+                <p class="switch">"New to Shika? " <a href="/signup">"Create an account"</a></p>
+            </section>
+        </main>
+    }
+}

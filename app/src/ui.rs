@@ -1,0 +1,76 @@
+//! Small pieces every page uses: form fields with their errors, submit buttons that show they
+//! are busy, dates, and the not-found status.
+
+use leptos::prelude::*;
+
+/// Answers the current server render with 404 (nothing happens in the browser).
+pub fn set_status_not_found() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+}
+
+/// A labelled input with the error that concerns it, announced to screen readers.
+#[component]
+pub fn Field(
+    label: &'static str,
+    id: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional, into)] value: String,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                autocomplete=autocomplete
+                required=required
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=move || error.get().map(|_| described.clone())
+            />
+            <Show when=move || error.get().is_some()>
+                <p class="field-error" id=error_id.clone() role="alert">{move || error.get()}</p>
+            </Show>
+        </div>
+    }
+}
+
+/// A submit button that says it is busy while its action runs.
+#[component]
+pub fn Submit(
+    label: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(default = "primary")] class: &'static str,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class=class aria-busy=move || pending.get().to_string() disabled=move || pending.get()>
+            {label}
+        </button>
+    }
+}
+
+/// A message for the whole form (not one field).
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <Show when=move || error.get().is_some()>
+            <p class="form-error" role="alert">{move || error.get()}</p>
+        </Show>
+    }
+}
+
+/// `2024-01-15 10:00 UTC`
+pub fn date_time(at: domain::Timestamp) -> String {
+    let text = at.to_string();
+    format!("{} {} UTC", &text[..10], &text[11..16])
+}
