@@ -201,7 +201,7 @@ fn Payments(payments: Vec<Payment>) -> impl IntoView {
                     <td class="amount">{payment.currency.format_amount(payment.amount)}</td>
                     <td><span class="badge">{payment.status.as_str()}</span></td>
                     <td>{payment.description.clone().unwrap_or_default()}</td>
-                    <td>{date_time(payment.created_at)}</td>
+                    <td class="nowrap">{date_time(payment.created_at)}</td>
                 </tr>
             }
         })
@@ -236,7 +236,7 @@ fn Subscriptions(subscriptions: Vec<Subscription>) -> impl IntoView {
                 <tr>
                     <td><span class="badge" class:active=active>{sub.status.as_str()}</span></td>
                     <td class="amount">{format!("{} per {}", sub.currency.format_amount(sub.amount), sub.interval.as_str())}</td>
-                    <td>{date_time(sub.current_period_end)}</td>
+                    <td class="nowrap">{date_time(sub.current_period_end)}</td>
                 </tr>
             }
         })

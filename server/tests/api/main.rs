@@ -11,3 +11,4 @@ mod lists;
 mod payments;
 mod subscriptions;
 mod transport;
+mod web;
