@@ -192,7 +192,6 @@ fn CustomerView(details: CustomerDetails, confirming: Memo<bool>) -> impl IntoVi
 
 #[component]
 fn Payments(payments: Vec<Payment>) -> impl IntoView {
-    let empty = payments.is_empty();
     let rows = payments
         .into_iter()
         .map(|payment| {
@@ -204,58 +203,73 @@ fn Payments(payments: Vec<Payment>) -> impl IntoView {
                     <td class="nowrap">{date_time(payment.created_at)}</td>
                 </tr>
             }
+            .into_any()
         })
-        .collect_view();
+        .collect();
     view! {
-        <section class="card" aria-labelledby="payments-title">
-            <h2 id="payments-title">"Payments"</h2>
-            {if empty {
-                view! { <p class="muted">"No payments yet."</p> }.into_any()
-            } else {
-                view! {
-                    <div class="table-wrap">
-                        <table>
-                            <thead><tr><th scope="col">"Amount"</th><th scope="col">"Status"</th><th scope="col">"Description"</th><th scope="col">"Date"</th></tr></thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
-                }.into_any()
-            }}
-        </section>
+        <RelatedTable title="Payments" id="payments-title" empty="No payments yet."
+            headers=&["Amount", "Status", "Description", "Date"] rows/>
     }
 }
 
 #[component]
 fn Subscriptions(subscriptions: Vec<Subscription>) -> impl IntoView {
-    let empty = subscriptions.is_empty();
     let rows = subscriptions
         .into_iter()
         .map(|sub| {
             let active = sub.status == SubscriptionStatus::Active;
+            let amount = format!(
+                "{} per {}",
+                sub.currency.format_amount(sub.amount),
+                sub.interval.as_str()
+            );
             view! {
                 <tr>
                     <td><span class="badge" class:active=active>{sub.status.as_str()}</span></td>
-                    <td class="amount">{format!("{} per {}", sub.currency.format_amount(sub.amount), sub.interval.as_str())}</td>
+                    <td class="amount">{amount}</td>
                     <td class="nowrap">{date_time(sub.current_period_end)}</td>
                 </tr>
             }
+            .into_any()
         })
-        .collect_view();
+        .collect();
     view! {
-        <section class="card" aria-labelledby="subscriptions-title">
-            <h2 id="subscriptions-title">"Subscriptions"</h2>
-            {if empty {
-                view! { <p class="muted">"No subscriptions."</p> }.into_any()
-            } else {
-                view! {
-                    <div class="table-wrap">
-                        <table>
-                            <thead><tr><th scope="col">"Status"</th><th scope="col">"Amount"</th><th scope="col">"Current period end"</th></tr></thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
-                }.into_any()
-            }}
+        <RelatedTable title="Subscriptions" id="subscriptions-title" empty="No subscriptions."
+            headers=&["Status", "Amount", "Current period end"] rows/>
+    }
+}
+
+/// A titled card with a table of the customer's payments or subscriptions, or a line saying
+/// there are none.
+#[component]
+fn RelatedTable(
+    title: &'static str,
+    id: &'static str,
+    empty: &'static str,
+    headers: &'static [&'static str],
+    rows: Vec<AnyView>,
+) -> impl IntoView {
+    let body = if rows.is_empty() {
+        view! { <p class="muted">{empty}</p> }.into_any()
+    } else {
+        let headers = headers
+            .iter()
+            .map(|h| view! { <th scope="col">{*h}</th> })
+            .collect_view();
+        view! {
+            <div class="table-wrap">
+                <table>
+                    <thead><tr>{headers}</tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card" aria-labelledby=id>
+            <h2 id=id>{title}</h2>
+            {body}
         </section>
     }
 }

@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use super::list::ListQuery;
 use super::random::object_id;
-use super::{metadata_json, stored_metadata, stored_time, Store};
+use super::{find_one, metadata_json, stored_metadata, stored_time, Store};
 use crate::customer::{
     Customer, CustomerFilter, CustomerForCreate, CustomerForUpdate, DeletedCustomer,
 };
@@ -14,6 +14,7 @@ use crate::list::Page;
 use crate::merchant::Tenant;
 
 const COLUMNS: &str = "id, email, name, phone, metadata, created_at, updated_at";
+const TABLE: (&str, &str, &str) = ("customers", "customer", COLUMNS);
 
 impl Store {
     pub async fn insert_customer(
@@ -51,18 +52,7 @@ impl Store {
     }
 
     pub async fn find_customer(&self, tenant: &Tenant, id: &str) -> Result<Customer> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM customers WHERE id = $1 AND merchant_id = $2 AND mode = $3"
-        ))
-        .bind(id)
-        .bind(&tenant.merchant_id)
-        .bind(tenant.mode.as_str())
-        .fetch_optional(&self.reader)
-        .await?;
-        match row {
-            Some(row) => customer_from_row(&row),
-            None => Err(Error::not_found("customer", id)),
-        }
+        find_one(&self.reader, TABLE, tenant, id, customer_from_row).await
     }
 
     /// Applies an update atomically: read, change and write in one transaction, so concurrent
@@ -74,18 +64,7 @@ impl Store {
         update: CustomerForUpdate,
     ) -> Result<Customer> {
         let mut tx = self.writer.begin().await?;
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM customers WHERE id = $1 AND merchant_id = $2 AND mode = $3"
-        ))
-        .bind(id)
-        .bind(&tenant.merchant_id)
-        .bind(tenant.mode.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let current = match row {
-            Some(row) => customer_from_row(&row)?,
-            None => return Err(Error::not_found("customer", id)),
-        };
+        let current = find_one(&mut *tx, TABLE, tenant, id, customer_from_row).await?;
         let customer = update.apply(current, self.now())?;
         sqlx::query(
             "UPDATE customers SET email = $1, email_normalized = $2, name = $3, phone = $4, \

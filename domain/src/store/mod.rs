@@ -103,6 +103,28 @@ impl Clock {
     }
 }
 
+/// One of the tenant's objects by id, or `NotFound` — also when it belongs to someone else.
+async fn find_one<'e, T>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    (table, object, columns): (&str, &str, &str),
+    tenant: &crate::merchant::Tenant,
+    id: &str,
+    map: fn(&sqlx::sqlite::SqliteRow) -> Result<T>,
+) -> Result<T> {
+    let row = sqlx::query(&format!(
+        "SELECT {columns} FROM {table} WHERE id = $1 AND merchant_id = $2 AND mode = $3"
+    ))
+    .bind(id)
+    .bind(&tenant.merchant_id)
+    .bind(tenant.mode.as_str())
+    .fetch_optional(executor)
+    .await?;
+    match row {
+        Some(row) => map(&row),
+        None => Err(Error::not_found(object, id)),
+    }
+}
+
 /// Reads a stored millisecond value back as a timestamp.
 fn stored_time(millis: i64) -> Result<Timestamp> {
     Timestamp::from_unix_millis(millis).ok_or_else(|| {

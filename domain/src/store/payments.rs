@@ -5,7 +5,7 @@ use sqlx::{Row, SqlitePool};
 
 use super::list::ListQuery;
 use super::random::object_id;
-use super::{metadata_json, stored_metadata, stored_time, Store};
+use super::{find_one, metadata_json, stored_metadata, stored_time, Store};
 use crate::error::{Error, Result};
 use crate::list::{ListParams, Page};
 use crate::merchant::Tenant;
@@ -13,6 +13,7 @@ use crate::payment::{Currency, Payment, PaymentFilter, PaymentForCreate, Payment
 
 const COLUMNS: &str =
     "id, amount, currency, customer_id, description, status, metadata, created_at, updated_at";
+const TABLE: (&str, &str, &str) = ("payments", "payment", COLUMNS);
 
 impl Store {
     pub async fn insert_payment(
@@ -64,18 +65,7 @@ impl Store {
     }
 
     pub async fn find_payment(&self, tenant: &Tenant, id: &str) -> Result<Payment> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM payments WHERE id = $1 AND merchant_id = $2 AND mode = $3"
-        ))
-        .bind(id)
-        .bind(&tenant.merchant_id)
-        .bind(tenant.mode.as_str())
-        .fetch_optional(&self.reader)
-        .await?;
-        match row {
-            Some(row) => payment_from_row(&row),
-            None => Err(Error::not_found("payment", id)),
-        }
+        find_one(&self.reader, TABLE, tenant, id, payment_from_row).await
     }
 
     /// Payments, optionally of one customer, who must be visible to the tenant.

@@ -6,7 +6,7 @@ use sqlx::Row;
 use super::list::ListQuery;
 use super::payments::require_customer;
 use super::random::object_id;
-use super::{metadata_json, stored_metadata, stored_time, Store};
+use super::{find_one, metadata_json, stored_metadata, stored_time, Store};
 use crate::error::{Error, Result};
 use crate::list::{ListParams, Page};
 use crate::merchant::Tenant;
@@ -17,6 +17,7 @@ use crate::subscription::{
 
 const COLUMNS: &str = "id, customer_id, status, amount, currency, billing_interval, \
     current_period_start, current_period_end, canceled_at, metadata, created_at, updated_at";
+const TABLE: (&str, &str, &str) = ("subscriptions", "subscription", COLUMNS);
 
 impl Store {
     pub async fn insert_subscription(
@@ -73,18 +74,7 @@ impl Store {
     }
 
     pub async fn find_subscription(&self, tenant: &Tenant, id: &str) -> Result<Subscription> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM subscriptions WHERE id = $1 AND merchant_id = $2 AND mode = $3"
-        ))
-        .bind(id)
-        .bind(&tenant.merchant_id)
-        .bind(tenant.mode.as_str())
-        .fetch_optional(&self.reader)
-        .await?;
-        match row {
-            Some(row) => subscription_from_row(&row),
-            None => Err(Error::not_found("subscription", id)),
-        }
+        find_one(&self.reader, TABLE, tenant, id, subscription_from_row).await
     }
 
     pub async fn list_subscriptions(
@@ -132,18 +122,7 @@ impl Store {
         .execute(&self.writer)
         .await?;
         // Read on the writer so the answer sees the update just made.
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM subscriptions WHERE id = $1 AND merchant_id = $2 AND mode = $3"
-        ))
-        .bind(id)
-        .bind(&tenant.merchant_id)
-        .bind(tenant.mode.as_str())
-        .fetch_optional(&self.writer)
-        .await?;
-        match row {
-            Some(row) => subscription_from_row(&row),
-            None => Err(Error::not_found("subscription", id)),
-        }
+        find_one(&self.writer, TABLE, tenant, id, subscription_from_row).await
     }
 }
 
