@@ -38,6 +38,25 @@ pub struct CustomerFormData {
     pub metadata: Vec<MetadataRow>,
 }
 
+impl From<&Customer> for CustomerFormData {
+    fn from(customer: &Customer) -> Self {
+        CustomerFormData {
+            id: customer.id.clone(),
+            email: customer.email.clone().unwrap_or_default(),
+            name: customer.name.clone().unwrap_or_default(),
+            phone: customer.phone.clone().unwrap_or_default(),
+            metadata: customer
+                .metadata
+                .iter()
+                .map(|(key, value)| MetadataRow {
+                    key: key.clone(),
+                    value: value.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Creates or updates a customer with the same rules (and messages) as the API, then opens its
 /// page. Empty fields are not set on create and are cleared on update; the editor's rows become
 /// the whole metadata.
@@ -135,23 +154,15 @@ fn CustomerEditor(customer: Option<Customer>) -> impl IntoView {
     let cancel_href = customer
         .as_ref()
         .map_or("/customers".to_owned(), |c| format!("/customers/{}", c.id));
-    let customer = customer.unwrap_or_else(|| Customer {
-        id: String::new(),
-        email: None,
-        name: None,
-        phone: None,
-        metadata: Default::default(),
-        created_at: domain::Timestamp::from_unix_millis(0).expect("epoch is in range"),
-        updated_at: domain::Timestamp::from_unix_millis(0).expect("epoch is in range"),
-    });
+    let form = customer
+        .as_ref()
+        .map(CustomerFormData::from)
+        .unwrap_or_default();
     // Existing rows plus one blank row, so a key can be added without JavaScript too.
-    let initial: Vec<(usize, MetadataRow)> = customer
+    let initial: Vec<(usize, MetadataRow)> = form
         .metadata
         .iter()
-        .map(|(key, value)| MetadataRow {
-            key: key.clone(),
-            value: value.clone(),
-        })
+        .cloned()
         .chain(std::iter::once(MetadataRow::default()))
         .enumerate()
         .collect();
@@ -164,13 +175,13 @@ fn CustomerEditor(customer: Option<Customer>) -> impl IntoView {
     };
     view! {
         <ActionForm action=save attr:class="form card">
-            <input type="hidden" name="customer[id]" value=customer.id.clone()/>
+            <input type="hidden" name="customer[id]" value=form.id.clone()/>
             <Field label="Email" id="customer-email" name="customer[email]" kind="email" autocomplete="off"
-                value=customer.email.clone().unwrap_or_default() error=error(&["email"])/>
+                value=form.email.clone() error=error(&["email"])/>
             <Field label="Name" id="customer-name" name="customer[name]" autocomplete="off"
-                value=customer.name.clone().unwrap_or_default() error=error(&["name"])/>
+                value=form.name.clone() error=error(&["name"])/>
             <Field label="Phone" id="customer-phone" name="customer[phone]" kind="tel" autocomplete="off"
-                value=customer.phone.clone().unwrap_or_default() error=error(&["phone"])/>
+                value=form.phone.clone() error=error(&["phone"])/>
             <fieldset class="metadata">
                 <legend>"Metadata"</legend>
                 <p class="hint">"Your own key-value pairs, e.g. an order or user id. Empty rows are ignored."</p>
