@@ -4,6 +4,7 @@
 pub mod api;
 pub mod cli;
 mod request_log;
+mod security_headers;
 mod web;
 
 use std::future::Future;
@@ -37,6 +38,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/v1", api::router())
         .route("/healthz", get(healthz))
         .merge(web::router(&state))
+        .layer(axum::middleware::from_fn(security_headers::add))
         .layer(axum::middleware::from_fn(request_log::track))
         .with_state(state)
 }
