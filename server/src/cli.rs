@@ -11,6 +11,7 @@ use leptos::config::get_configuration;
 use serde_json::json;
 use tracing_subscriber::EnvFilter;
 
+use crate::rate_limit::RateLimiter;
 use crate::AppState;
 
 const DEFAULT_DATABASE_URL: &str = "sqlite://shika.db?mode=rwc";
@@ -42,6 +43,9 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:3000")]
     addr: Option<SocketAddr>,
+    /// API requests per second per secret key (burst: twice that); 0 turns the limit off.
+    #[arg(long, env = "SHIKA_RATE_LIMIT", default_value_t = 100)]
+    rate_limit: u32,
 }
 
 #[derive(Subcommand)]
@@ -123,6 +127,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         AppState {
             store,
             leptos_options,
+            rate_limiter: RateLimiter::new(args.rate_limit),
         },
         shutdown_signal(),
     )

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod rate_limit;
 mod request_log;
 mod security_headers;
 mod web;
@@ -19,11 +20,13 @@ use leptos::config::LeptosOptions;
 use serde_json::json;
 use tokio::net::TcpListener;
 
-/// What every handler can reach: the database and the Leptos site settings.
+/// What every handler can reach: the database, the Leptos site settings and the API's rate
+/// limiter.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub leptos_options: LeptosOptions,
+    pub rate_limiter: rate_limit::RateLimiter,
 }
 
 impl FromRef<AppState> for LeptosOptions {

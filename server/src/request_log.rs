@@ -25,6 +25,7 @@ pub async fn track(mut request: Request, next: Next) -> Response {
     let request_id = domain::store::new_id("req_").unwrap_or_else(|_| "req_unavailable".into());
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    tracing::debug!(request_id, %method, path, "request started");
     let merchant = LoggedMerchant::default();
     request.extensions_mut().insert(merchant.clone());
 

@@ -1,7 +1,8 @@
 //! Every way an API request can fail, turned into the spec's error object in one place.
 
 use axum::extract::rejection::PathRejection;
-use axum::http::{Method, StatusCode};
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
@@ -17,6 +18,10 @@ pub enum ApiError {
     /// The body could not be read off the connection.
     BodyUnreadable,
     RouteNotFound(String),
+    /// Over the key's request rate; retry after this many seconds.
+    RateLimited {
+        retry_after_seconds: u64,
+    },
     MethodNotAllowed {
         method: Method,
         path: String,
@@ -104,6 +109,15 @@ impl ApiError {
                 format!("Unrecognized request URL: {path}. See the API reference for the available endpoints."),
                 None,
             ),
+            ApiError::RateLimited { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limit_error",
+                Some("rate_limit"),
+                "Too many requests with this key. Slow down and retry after the time in the \
+                 Retry-After header."
+                    .to_owned(),
+                None,
+            ),
             ApiError::MethodNotAllowed { method, path } => (
                 StatusCode::METHOD_NOT_ALLOWED,
                 INVALID,
@@ -127,6 +141,15 @@ impl IntoResponse for ApiError {
                 fields.insert("param".into(), param.into());
             }
         }
-        (status, Json(json!({ "error": error }))).into_response()
+        let mut response = (status, Json(json!({ "error": error }))).into_response();
+        if let ApiError::RateLimited {
+            retry_after_seconds,
+        } = self
+        {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(retry_after_seconds));
+        }
+        response
     }
 }

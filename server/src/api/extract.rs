@@ -32,6 +32,12 @@ impl FromRequestParts<AppState> for Auth {
         if let Some(logged) = parts.extensions.get::<LoggedMerchant>() {
             logged.set(&tenant.merchant_id);
         }
+        state
+            .rate_limiter
+            .check(&secret)
+            .map_err(|wait| ApiError::RateLimited {
+                retry_after_seconds: wait.as_secs().max(1),
+            })?;
         Ok(Auth(tenant))
     }
 }

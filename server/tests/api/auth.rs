@@ -5,7 +5,9 @@ use axum::http::{Request, StatusCode};
 use base64::Engine;
 use domain::{Mode, Tenant};
 
-use crate::helpers::spawn_app;
+use server::rate_limit::RateLimiter;
+
+use crate::helpers::{spawn_app, spawn_app_with};
 
 fn basic(user_and_password: &str) -> String {
     format!(
@@ -80,4 +82,30 @@ async fn a_rolled_key_is_refused_at_once() {
     app.call(axum::http::Method::GET, "/v1/customers", &new.secret, None)
         .await
         .ok();
+}
+
+#[tokio::test]
+async fn each_key_is_rate_limited_with_429_and_retry_after() {
+    let app = spawn_app_with(RateLimiter::new(2)).await;
+    for _ in 0..4 {
+        app.get("/v1/customers").await.ok();
+    }
+    let limited = app.get("/v1/customers").await;
+    let error = limited.error(StatusCode::TOO_MANY_REQUESTS, "rate_limit_error");
+    assert_eq!(error["code"], "rate_limit");
+    let retry_after: u64 = limited.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=1).contains(&retry_after), "{retry_after}");
+    // Another key (the live one) has its own bucket.
+    app.call(
+        axum::http::Method::GET,
+        "/v1/customers",
+        &app.keys.live,
+        None,
+    )
+    .await
+    .ok();
 }

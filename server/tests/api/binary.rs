@@ -34,7 +34,7 @@ impl Server {
         let mut child = Command::new(SHIKA)
             .args(["serve", "--addr", "127.0.0.1:0"])
             .env("DATABASE_URL", database_url)
-            .env("RUST_LOG", "info")
+            .env("RUST_LOG", "info,server::request_log=debug")
             .env("NO_COLOR", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -142,7 +142,7 @@ async fn the_binary_serves_the_api_to_a_real_http_client() {
 
     // Assert: the same customer, and the request's id in its log line, without the key.
     assert_eq!(fetched, created);
-    let line = server.log_line_with(&request_id);
+    let line = server.log_line_with(&format!("request request_id=\"{request_id}\""));
     assert!(
         line.contains("POST") && line.contains("/v1/customers") && line.contains("200"),
         "{line}"
@@ -190,4 +190,82 @@ fn every_command_has_help() {
             "{args:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn sigterm_lets_requests_in_flight_finish_refuses_new_ones_and_closes_the_database() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shika.db");
+    let database_url = format!("sqlite://{}?mode=rwc", db.display());
+    let output = Command::new(SHIKA)
+        .args([
+            "merchant",
+            "create",
+            "--email",
+            "kofi@example.com",
+            "--password",
+            "correct horse",
+        ])
+        .env("DATABASE_URL", &database_url)
+        .output()
+        .unwrap();
+    let key = serde_json::from_slice::<Value>(&output.stdout).unwrap()["test_secret_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut server = Server::start(&database_url);
+    let addr = server.base.trim_start_matches("http://").to_owned();
+
+    // A request whose body is still on its way when the signal arrives.
+    let body = json!({"name": "In Flight"}).to_string();
+    let (first, rest) = body.split_at(5);
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /v1/customers HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {key}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{first}",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    server.log_line_with("request started");
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    server.log_line_with("shutting down");
+
+    // New connections are refused once the listener is closed (which follows the log line)…
+    let mut refused = false;
+    for _ in 0..10_000 {
+        if tokio::net::TcpStream::connect(&addr).await.is_err() {
+            refused = true;
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert!(
+        refused,
+        "new connections were still accepted during shutdown"
+    );
+    // …while the request in flight completes.
+    stream.write_all(rest.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("In Flight"), "{response}");
+
+    let exit = server.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    server.log_line_with("stopped");
+    // The database was closed cleanly: its write-ahead log was checkpointed away.
+    assert!(!dir.path().join("shika.db-wal").exists());
+    let store = domain::store::Store::open(&database_url).await.unwrap();
+    let tenant = store.authenticate(&key).await.unwrap().unwrap();
+    let customers = store
+        .list_customers(&tenant, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(customers.data.len(), 1);
 }

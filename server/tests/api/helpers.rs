@@ -8,6 +8,7 @@ use domain::MerchantForCreate;
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use serde_json::Value;
+use server::rate_limit::RateLimiter;
 use server::{app, AppState};
 use tempfile::TempDir;
 use tower::ServiceExt;
@@ -34,8 +35,12 @@ pub struct TestResponse {
     pub body: Value,
 }
 
-/// A fresh database with two merchants, and the router over it.
+/// A fresh database with two merchants, and the router over it (no rate limit).
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(RateLimiter::off()).await
+}
+
+pub async fn spawn_app_with(rate_limiter: RateLimiter) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("api.db").display());
     let store = Store::open(&url).await.unwrap();
@@ -45,6 +50,7 @@ pub async fn spawn_app() -> TestApp {
     let router = app(AppState {
         store: store.clone(),
         leptos_options,
+        rate_limiter,
     });
     TestApp {
         router,
