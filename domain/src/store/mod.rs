@@ -83,6 +83,13 @@ impl Store {
         })
     }
 
+    /// SQLite's own consistency check: `ok` when the file is sound.
+    pub async fn integrity_check(&self) -> Result<String> {
+        Ok(sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&self.writer)
+            .await?)
+    }
+
     /// The time to stamp on a new or changed object: never earlier than one stamped before,
     /// so creation order and `created_at` order agree even if the wall clock steps back.
     fn now(&self) -> Timestamp {

@@ -15,9 +15,10 @@ use serde_json::{json, Value};
 
 const SHIKA: &str = env!("CARGO_BIN_EXE_shika");
 
-struct Server {
-    child: Child,
-    base: String,
+/// A running `shika serve`, killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub base: String,
     log: mpsc::Receiver<String>,
 }
 
@@ -30,9 +31,15 @@ impl Drop for Server {
 
 impl Server {
     /// Starts `shika serve` on port 0 and waits for the line that says where it listens.
-    fn start(database_url: &str) -> Server {
+    pub fn start(database_url: &str) -> Server {
+        Server::start_with(database_url, &[])
+    }
+
+    /// Like `start`, with extra environment variables.
+    pub fn start_with(database_url: &str, env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(SHIKA)
             .args(["serve", "--addr", "127.0.0.1:0"])
+            .envs(env.iter().copied())
             .env("DATABASE_URL", database_url)
             .env("RUST_LOG", "info,server::request_log=debug")
             .env("NO_COLOR", "1")
@@ -59,7 +66,7 @@ impl Server {
     }
 
     /// Waits for the log line that mentions `needle`.
-    fn log_line_with(&self, needle: &str) -> String {
+    pub fn log_line_with(&self, needle: &str) -> String {
         loop {
             let line = self.log.recv().expect("log ended");
             if line.contains(needle) {
@@ -67,6 +74,30 @@ impl Server {
             }
         }
     }
+}
+
+/// Runs `shika merchant create` on the database and answers its JSON.
+pub fn create_merchant(database_url: &str, email: &str) -> Value {
+    let output = Command::new(SHIKA)
+        .args([
+            "merchant",
+            "create",
+            "--email",
+            email,
+            "--password",
+            "correct horse",
+            "--name",
+            "Kofi Ltd",
+        ])
+        .env("DATABASE_URL", database_url)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 #[tokio::test]
@@ -77,26 +108,7 @@ async fn the_binary_serves_the_api_to_a_real_http_client() {
         "sqlite://{}?mode=rwc",
         dir.path().join("shika.db").display()
     );
-    let output = Command::new(SHIKA)
-        .args([
-            "merchant",
-            "create",
-            "--email",
-            "kofi@example.com",
-            "--password",
-            "correct horse",
-            "--name",
-            "Kofi Ltd",
-        ])
-        .env("DATABASE_URL", &database_url)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let merchant: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let merchant = create_merchant(&database_url, "kofi@example.com");
     assert_eq!(merchant["email"], "kofi@example.com");
     let test_key = merchant["test_secret_key"].as_str().unwrap().to_owned();
     assert!(test_key.starts_with("sk_test_"));
@@ -199,19 +211,7 @@ async fn sigterm_lets_requests_in_flight_finish_refuses_new_ones_and_closes_the_
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shika.db");
     let database_url = format!("sqlite://{}?mode=rwc", db.display());
-    let output = Command::new(SHIKA)
-        .args([
-            "merchant",
-            "create",
-            "--email",
-            "kofi@example.com",
-            "--password",
-            "correct horse",
-        ])
-        .env("DATABASE_URL", &database_url)
-        .output()
-        .unwrap();
-    let key = serde_json::from_slice::<Value>(&output.stdout).unwrap()["test_secret_key"]
+    let key = create_merchant(&database_url, "kofi@example.com")["test_secret_key"]
         .as_str()
         .unwrap()
         .to_owned();

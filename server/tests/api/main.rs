@@ -2,13 +2,14 @@
 //! test with its own fresh SQLite file and merchants, plus one test of the real binary over TCP.
 
 mod auth;
-mod binary;
+pub mod binary;
 mod customers;
 mod errors;
 mod helpers;
 mod isolation;
 mod lists;
 mod payments;
+mod reliability;
 mod subscriptions;
 mod transport;
 mod web;
