@@ -9,6 +9,7 @@ pub mod customer;
 pub mod error;
 pub mod fields;
 pub mod health;
+pub mod idempotency;
 pub mod list;
 pub mod merchant;
 pub mod payment;
@@ -24,6 +25,7 @@ pub use customer::{
 pub use error::{Error, Result};
 pub use fields::{Change, Email, Metadata, MetadataChange, Name, Phone};
 pub use health::DatabaseHealth;
+pub use idempotency::{IdempotencyKey, IdempotentStart};
 pub use list::{CreatedRange, Cursor, Limit, List, ListParams, Page, QueryParams};
 pub use merchant::{ApiKey, Merchant, MerchantForCreate, Mode, NewSecretKey, SignedIn, Tenant};
 pub use payment::{Currency, Payment, PaymentFilter, PaymentForCreate};

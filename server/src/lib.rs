@@ -38,7 +38,7 @@ impl FromRef<AppState> for LeptosOptions {
 /// The whole application as one router, ready to serve or to call in tests.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .nest("/v1", api::router())
+        .nest("/v1", api::router(&state))
         .route("/healthz", get(healthz))
         .merge(web::router(&state))
         .layer(axum::middleware::from_fn(security_headers::add))

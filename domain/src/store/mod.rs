@@ -6,6 +6,7 @@
 //! `$n` placeholders, BIGINT milliseconds, TEXT modes, row-value comparisons.
 
 mod customers;
+mod idempotency;
 mod list;
 mod merchants;
 mod payments;

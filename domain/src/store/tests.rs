@@ -551,3 +551,78 @@ async fn repeated_failed_logins_lock_the_account_for_a_while() {
         .await
         .is_ok());
 }
+
+#[tokio::test]
+async fn idempotency_answers_are_kept_24_hours() {
+    let (store, _dir) = open_store().await;
+    let (tenant, _, _) = merchant(&store, "a@example.com").await;
+    let key = IdempotencyKey::parse("k1").unwrap();
+    assert_eq!(
+        store
+            .start_idempotent(&tenant, &key, b"POST /x\n{}")
+            .await
+            .unwrap(),
+        IdempotentStart::Run
+    );
+    assert_eq!(
+        store
+            .start_idempotent(&tenant, &key, b"POST /x\n{}")
+            .await
+            .unwrap(),
+        IdempotentStart::InProgress
+    );
+    store
+        .finish_idempotent(&tenant, &key, 200, "{\"ok\":true}")
+        .await
+        .unwrap();
+    let replay = IdempotentStart::Replay {
+        status: 200,
+        body: "{\"ok\":true}".into(),
+    };
+    assert_eq!(
+        store
+            .start_idempotent(&tenant, &key, b"POST /x\n{}")
+            .await
+            .unwrap(),
+        replay
+    );
+    assert_eq!(
+        store
+            .start_idempotent(&tenant, &key, b"POST /x\n{ }")
+            .await
+            .unwrap(),
+        IdempotentStart::Mismatch
+    );
+    sqlx::query("UPDATE idempotency_keys SET created_at = created_at - 86400001")
+        .execute(&store.writer)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .start_idempotent(&tenant, &key, b"POST /x\n{ }")
+            .await
+            .unwrap(),
+        IdempotentStart::Run
+    );
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM idempotency_keys")
+        .fetch_one(&store.reader)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1, "the expired answer was cleaned up");
+}
+
+#[tokio::test]
+async fn server_errors_release_the_key_for_a_retry() {
+    let (store, _dir) = open_store().await;
+    let (tenant, _, _) = merchant(&store, "a@example.com").await;
+    let key = IdempotencyKey::parse("k2").unwrap();
+    store.start_idempotent(&tenant, &key, b"r").await.unwrap();
+    store
+        .finish_idempotent(&tenant, &key, 500, "{}")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.start_idempotent(&tenant, &key, b"r").await.unwrap(),
+        IdempotentStart::Run
+    );
+}

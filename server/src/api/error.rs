@@ -18,6 +18,10 @@ pub enum ApiError {
     /// The body could not be read off the connection.
     BodyUnreadable,
     RouteNotFound(String),
+    /// The idempotency key was first used for a different request.
+    IdempotencyKeyReused,
+    /// The first request with this idempotency key has not finished yet.
+    IdempotencyInProgress,
     /// Over the key's request rate; retry after this many seconds.
     RateLimited {
         retry_after_seconds: u64,
@@ -107,6 +111,23 @@ impl ApiError {
                 INVALID,
                 Some("route_missing"),
                 format!("Unrecognized request URL: {path}. See the API reference for the available endpoints."),
+                None,
+            ),
+            ApiError::IdempotencyKeyReused => (
+                StatusCode::BAD_REQUEST,
+                "idempotency_error",
+                Some("idempotency_key_in_use"),
+                "This Idempotency-Key was already used for a different request. Use a new key \
+                 for each distinct request."
+                    .to_owned(),
+                None,
+            ),
+            ApiError::IdempotencyInProgress => (
+                StatusCode::CONFLICT,
+                "idempotency_error",
+                Some("idempotency_request_in_progress"),
+                "A request with this Idempotency-Key is still being processed. Retry shortly."
+                    .to_owned(),
                 None,
             ),
             ApiError::RateLimited { .. } => (

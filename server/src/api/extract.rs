@@ -17,10 +17,17 @@ use crate::AppState;
 /// The merchant and mode of the secret key sent as `Bearer` or as HTTP Basic user name.
 pub struct Auth(pub Tenant);
 
+/// A request already authenticated (and counted by the rate limiter) by a middleware.
+#[derive(Clone)]
+pub struct Authenticated(pub Tenant);
+
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(Authenticated(tenant)) = parts.extensions.get::<Authenticated>() {
+            return Ok(Auth(tenant.clone()));
+        }
         let secret = secret_key(parts)?;
         let tenant = state
             .store

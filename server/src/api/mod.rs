@@ -4,6 +4,7 @@
 mod customers;
 mod error;
 mod extract;
+mod idempotency;
 mod payments;
 mod subscriptions;
 
@@ -19,11 +20,15 @@ use crate::AppState;
 /// Larger request bodies are refused with 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(customers::router())
         .merge(payments::router())
         .merge(subscriptions::router())
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::replay_or_record,
+        ))
         .method_not_allowed_fallback(|method: Method, OriginalUri(uri): OriginalUri| async move {
             ApiError::MethodNotAllowed {
                 method,

@@ -93,10 +93,25 @@ impl TestApp {
         key: &str,
         body: Option<Value>,
     ) -> TestResponse {
+        self.call_with(method, path, key, body, &[]).await
+    }
+
+    /// Like `call`, with extra headers.
+    pub async fn call_with(
+        &self,
+        method: Method,
+        path: &str,
+        key: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
         let mut request = Request::builder()
             .method(method)
             .uri(path)
             .header("authorization", format!("Bearer {key}"));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         let body = match body {
             Some(body) => {
                 request = request.header("content-type", "application/json");
