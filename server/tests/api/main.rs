@@ -6,6 +6,7 @@ pub mod binary;
 mod customers;
 mod errors;
 mod helpers;
+mod hostile;
 mod idempotency;
 mod isolation;
 mod lists;
