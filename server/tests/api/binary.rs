@@ -263,6 +263,15 @@ fn every_command_has_help() {
 
 #[tokio::test]
 async fn sigterm_lets_requests_in_flight_finish_refuses_new_ones_and_closes_the_database() {
+    shuts_down_gracefully_on("-TERM").await;
+}
+
+#[tokio::test]
+async fn ctrl_c_shuts_down_gracefully_too() {
+    shuts_down_gracefully_on("-INT").await;
+}
+
+async fn shuts_down_gracefully_on(signal: &str) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     let dir = tempfile::tempdir().unwrap();
@@ -287,7 +296,7 @@ async fn sigterm_lets_requests_in_flight_finish_refuses_new_ones_and_closes_the_
     stream.write_all(head.as_bytes()).await.unwrap();
     server.log_line_with("request started");
     let status = Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
+        .args([signal, &server.child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
