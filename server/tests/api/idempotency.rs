@@ -4,7 +4,18 @@ use axum::http::{Method, StatusCode};
 use domain::{IdempotencyKey, IdempotentStart};
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, TestApp, TestResponse};
+
+/// POSTs `body` with the API key and the given idempotency headers.
+async fn post(
+    app: &TestApp,
+    key: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+    headers: &[(&str, &str)],
+) -> TestResponse {
+    app.call_with(Method::POST, path, key, body, headers).await
+}
 
 #[tokio::test]
 async fn a_retry_with_the_same_key_and_body_replays_the_answer_without_a_second_object() {
@@ -15,24 +26,8 @@ async fn a_retry_with_the_same_key_and_body_replays_the_answer_without_a_second_
     ] {
         let key = format!("key-{path}");
         let headers = [("idempotency-key", key.as_str())];
-        let first = app
-            .call_with(
-                Method::POST,
-                path,
-                &app.keys.test,
-                Some(body.clone()),
-                &headers,
-            )
-            .await;
-        let retry = app
-            .call_with(
-                Method::POST,
-                path,
-                &app.keys.test,
-                Some(body.clone()),
-                &headers,
-            )
-            .await;
+        let first = post(&app, &app.keys.test, path, Some(body.clone()), &headers).await;
+        let retry = post(&app, &app.keys.test, path, Some(body.clone()), &headers).await;
         assert_eq!(first.ok(), retry.ok());
         assert!(first.headers.get("idempotent-replayed").is_none());
         assert_eq!(retry.headers["idempotent-replayed"], "true");
@@ -46,24 +41,15 @@ async fn an_error_answer_is_replayed_too() {
     let app = spawn_app().await;
     let headers = [("idempotency-key", "bad-email")];
     let body = json!({"email": "nope"});
-    let first = app
-        .call_with(
-            Method::POST,
-            "/v1/customers",
-            &app.keys.test,
-            Some(body.clone()),
-            &headers,
-        )
-        .await;
-    let retry = app
-        .call_with(
-            Method::POST,
-            "/v1/customers",
-            &app.keys.test,
-            Some(body),
-            &headers,
-        )
-        .await;
+    let first = post(
+        &app,
+        &app.keys.test,
+        "/v1/customers",
+        Some(body.clone()),
+        &headers,
+    )
+    .await;
+    let retry = post(&app, &app.keys.test, "/v1/customers", Some(body), &headers).await;
     first.invalid("parameter_invalid", "email");
     assert_eq!((retry.status, &retry.body), (first.status, &first.body));
     assert_eq!(retry.headers["idempotent-replayed"], "true");
@@ -73,34 +59,32 @@ async fn an_error_answer_is_replayed_too() {
 async fn the_same_key_with_a_different_body_is_an_idempotency_error() {
     let app = spawn_app().await;
     let headers = [("idempotency-key", "order-1")];
-    app.call_with(
-        Method::POST,
-        "/v1/customers",
+    post(
+        &app,
         &app.keys.test,
+        "/v1/customers",
         Some(json!({"name": "Ama"})),
         &headers,
     )
     .await
     .ok();
-    let other = app
-        .call_with(
-            Method::POST,
-            "/v1/customers",
-            &app.keys.test,
-            Some(json!({"name": "Kofi"})),
-            &headers,
-        )
-        .await;
+    let other = post(
+        &app,
+        &app.keys.test,
+        "/v1/customers",
+        Some(json!({"name": "Kofi"})),
+        &headers,
+    )
+    .await;
     other.error(StatusCode::BAD_REQUEST, "idempotency_error");
-    let elsewhere = app
-        .call_with(
-            Method::POST,
-            "/v1/payments",
-            &app.keys.test,
-            Some(json!({"amount": 1})),
-            &headers,
-        )
-        .await;
+    let elsewhere = post(
+        &app,
+        &app.keys.test,
+        "/v1/payments",
+        Some(json!({"amount": 1})),
+        &headers,
+    )
+    .await;
     elsewhere.error(StatusCode::BAD_REQUEST, "idempotency_error");
     assert_eq!(app.get("/v1/customers").await.ids().len(), 1);
 }
@@ -123,15 +107,14 @@ async fn a_retry_while_the_first_is_still_running_is_409() {
         .await
         .unwrap();
     assert_eq!(start, IdempotentStart::Run);
-    let retry = app
-        .call_with(
-            Method::POST,
-            "/v1/customers",
-            &app.keys.test,
-            Some(body),
-            &[("idempotency-key", "slow-one")],
-        )
-        .await;
+    let retry = post(
+        &app,
+        &app.keys.test,
+        "/v1/customers",
+        Some(body),
+        &[("idempotency-key", "slow-one")],
+    )
+    .await;
     retry.error(StatusCode::CONFLICT, "idempotency_error");
     assert!(app.get("/v1/customers").await.ids().is_empty());
 }
@@ -169,24 +152,15 @@ async fn keys_are_kept_per_merchant_and_mode() {
             &headers,
         )
         .await;
-    let live = app
-        .call_with(
-            Method::POST,
-            "/v1/customers",
-            &app.keys.live,
-            body.clone(),
-            &headers,
-        )
-        .await;
-    let other = app
-        .call_with(
-            Method::POST,
-            "/v1/customers",
-            &app.other.test,
-            body,
-            &headers,
-        )
-        .await;
+    let live = post(
+        &app,
+        &app.keys.live,
+        "/v1/customers",
+        body.clone(),
+        &headers,
+    )
+    .await;
+    let other = post(&app, &app.other.test, "/v1/customers", body, &headers).await;
     for response in [&live, &other] {
         assert!(response.headers.get("idempotent-replayed").is_none());
         assert_ne!(response.ok()["id"], test.ok()["id"]);
