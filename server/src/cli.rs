@@ -18,11 +18,18 @@ const DEFAULT_DATABASE_URL: &str = "sqlite://shika.db?mode=rwc";
 
 /// Shika: customers, payments and subscriptions for merchants — REST API and dashboard.
 #[derive(Parser)]
-#[command(name = "shika", version)]
+#[command(name = "shika", version, args_conflicts_with_subcommands = true)]
 struct Cli {
     /// Database to use; created and migrated at start.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
     database_url: String,
+    /// Secret (32+ characters) that keys the stored digests of API keys; the same for every
+    /// command on one database. Without it, one is generated and kept in the database.
+    #[arg(long, env = "SHIKA_SECRET", global = true, hide_env_values = true)]
+    key_secret: Option<String>,
+    /// With no command, `shika` serves (`serve`'s options apply).
+    #[command(flatten)]
+    serve: ServeArgs,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -38,11 +45,11 @@ enum Command {
     },
 }
 
-#[derive(clap::Args, Default)]
+#[derive(clap::Args)]
 struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:3000")]
-    addr: Option<SocketAddr>,
+    addr: SocketAddr,
     /// API requests per second per secret key (burst: twice that); 0 turns the limit off.
     #[arg(long, env = "SHIKA_RATE_LIMIT", default_value_t = 100)]
     rate_limit: u32,
@@ -79,8 +86,12 @@ pub fn main() -> ExitCode {
         Err(error) => return fail(format!("cannot start the async runtime: {error}")),
     };
     let result = runtime.block_on(async move {
-        match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
-            Command::Serve(args) => serve(&cli.database_url, args).await,
+        let database = Database {
+            url: cli.database_url,
+            key_secret: cli.key_secret,
+        };
+        match cli.command.unwrap_or(Command::Serve(cli.serve)) {
+            Command::Serve(args) => serve(&database, args).await,
             Command::Merchant {
                 command:
                     MerchantCommand::Create {
@@ -88,7 +99,7 @@ pub fn main() -> ExitCode {
                         password,
                         name,
                     },
-            } => create_merchant(&cli.database_url, &email, &password, name.as_deref()).await,
+            } => create_merchant(&database, &email, &password, name.as_deref()).await,
         }
     });
     match result {
@@ -102,21 +113,37 @@ fn fail(message: String) -> ExitCode {
     ExitCode::FAILURE
 }
 
-async fn open_store(url: &str) -> Result<Store, String> {
-    Store::open(url)
-        .await
-        .map_err(|_| format!("cannot open the database at {url} (see the log above)"))
+/// Where the data is, and the secret that keys API key digests.
+struct Database {
+    url: String,
+    key_secret: Option<String>,
 }
 
-async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
-    let addr = args
-        .addr
-        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
+async fn open_store(database: &Database) -> Result<Store, String> {
+    if database
+        .key_secret
+        .as_ref()
+        .is_some_and(|s| s.chars().count() < 32)
+    {
+        return Err("SHIKA_SECRET must be at least 32 characters long".into());
+    }
+    Store::open_with_key_secret(&database.url, database.key_secret.as_deref())
+        .await
+        .map_err(|_| {
+            format!(
+                "cannot open the database at {} (see the log above)",
+                database.url
+            )
+        })
+}
+
+async fn serve(database: &Database, args: ServeArgs) -> Result<(), String> {
+    let addr = args.addr;
     let mut leptos_options = get_configuration(None)
         .map_err(|error| format!("invalid Leptos configuration: {error}"))?
         .leptos_options;
     leptos_options.site_addr = addr;
-    let store = open_store(database_url).await?;
+    let store = open_store(database).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|error| format!("cannot listen on {addr}: {error}"))?;
@@ -158,14 +185,14 @@ async fn shutdown_signal() {
 }
 
 async fn create_merchant(
-    database_url: &str,
+    database: &Database,
     email: &str,
     password: &str,
     name: Option<&str>,
 ) -> Result<(), String> {
     let input = MerchantForCreate::parse(name.unwrap_or(email), email, password)
         .map_err(|error| error.to_string())?;
-    let store = open_store(database_url).await?;
+    let store = open_store(database).await?;
     let (merchant, test, live) = store
         .create_merchant(input)
         .await

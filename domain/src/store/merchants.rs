@@ -3,6 +3,7 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
@@ -13,12 +14,44 @@ use crate::error::{Error, Result};
 use crate::merchant::{ApiKey, Merchant, MerchantForCreate, Mode, NewSecretKey, Tenant};
 use crate::timestamp::Timestamp;
 
-/// Secret keys are looked up by this digest; the key itself is never stored.
+/// Session tokens (and keys stored before keyed digests) are found by this digest; the token
+/// itself is never stored.
 pub fn hash_secret(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// A secret key's public part: its mode prefix and the first 8 random characters.
+fn key_lookup(secret: &str) -> Option<&str> {
+    secret.get(..16)
+}
+
+/// The keyed digest stored for a secret key: HMAC-SHA256 under the server's key secret.
+pub(crate) fn key_digest(key_secret: &[u8], secret: &str) -> String {
+    hex(&key_mac(key_secret, secret).finalize().into_bytes())
+}
+
+fn key_mac(key_secret: &[u8], secret: &str) -> Hmac<Sha256> {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(key_secret).expect("HMAC takes keys of any length");
+    mac.update(secret.as_bytes());
+    mac
+}
+
+/// Whether `secret` matches a stored keyed digest, compared in constant time.
+fn key_matches(key_secret: &[u8], secret: &str, stored_hex: &str) -> bool {
+    let stored: Option<Vec<u8>> = (0..stored_hex.len())
+        .step_by(2)
+        .map(|i| {
+            stored_hex
+                .get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect();
+    stored.is_some_and(|stored| key_mac(key_secret, secret).verify_slice(&stored).is_ok())
 }
 
 /// A key's last use is written at most this often, so authentication stays a read.
@@ -64,8 +97,22 @@ impl Store {
             }
             return Err(error.into());
         }
-        let test = insert_key(&mut tx, &merchant.id, Mode::Test, merchant.created_at).await?;
-        let live = insert_key(&mut tx, &merchant.id, Mode::Live, merchant.created_at).await?;
+        let test = insert_key(
+            &mut tx,
+            &self.key_secret,
+            &merchant.id,
+            Mode::Test,
+            merchant.created_at,
+        )
+        .await?;
+        let live = insert_key(
+            &mut tx,
+            &self.key_secret,
+            &merchant.id,
+            Mode::Live,
+            merchant.created_at,
+        )
+        .await?;
         tx.commit().await?;
         Ok((merchant, test, live))
     }
@@ -113,19 +160,39 @@ impl Store {
         }
     }
 
-    /// The tenant a secret key acts for, or `None` for unknown and rolled keys.
+    /// The tenant a secret key acts for, or `None` for unknown and rolled keys. Keys are found
+    /// by their public prefix and checked against their keyed digest in constant time.
     pub async fn authenticate(&self, secret: &str) -> Result<Option<Tenant>> {
-        if !(secret.starts_with("sk_test_") || secret.starts_with("sk_live_")) {
+        let Some(lookup) = key_lookup(secret) else {
+            return Ok(None);
+        };
+        if !(lookup.starts_with("sk_test_") || lookup.starts_with("sk_live_")) {
             return Ok(None);
         }
-        let row = sqlx::query(
-            "SELECT id, merchant_id, mode, last_used_at FROM api_keys \
-             WHERE secret_hash = $1 AND rolled_at IS NULL",
+        let candidates = sqlx::query(
+            "SELECT id, merchant_id, mode, last_used_at, secret_hash FROM api_keys \
+             WHERE lookup = $1 AND rolled_at IS NULL",
         )
-        .bind(hash_secret(secret))
-        .fetch_optional(&self.reader)
+        .bind(lookup)
+        .fetch_all(&self.reader)
         .await?;
-        let Some(row) = row else { return Ok(None) };
+        let mut found = None;
+        for row in candidates {
+            if key_matches(
+                &self.key_secret,
+                secret,
+                &row.try_get::<String, _>("secret_hash")?,
+            ) {
+                found = Some(row);
+            }
+        }
+        let row = match found {
+            Some(row) => row,
+            None => match self.upgrade_legacy_key(secret).await? {
+                Some(row) => row,
+                None => return Ok(None),
+            },
+        };
         let mode: String = row.try_get("mode")?;
         let tenant = Tenant {
             merchant_id: row.try_get("merchant_id")?,
@@ -141,6 +208,26 @@ impl Store {
                 .await?;
         }
         Ok(Some(tenant))
+    }
+
+    /// A key stored before keyed digests (plain SHA-256, no lookup) gets both on first use.
+    async fn upgrade_legacy_key(&self, secret: &str) -> Result<Option<SqliteRow>> {
+        let row = sqlx::query(
+            "SELECT id, merchant_id, mode, last_used_at FROM api_keys \
+             WHERE lookup IS NULL AND secret_hash = $1 AND rolled_at IS NULL",
+        )
+        .bind(hash_secret(secret))
+        .fetch_optional(&self.reader)
+        .await?;
+        if let Some(row) = &row {
+            sqlx::query("UPDATE api_keys SET lookup = $1, secret_hash = $2 WHERE id = $3")
+                .bind(key_lookup(secret))
+                .bind(key_digest(&self.key_secret, secret))
+                .bind(row.try_get::<String, _>("id")?)
+                .execute(&self.writer)
+                .await?;
+        }
+        Ok(row)
     }
 
     /// The tenant's usable secret keys, newest first.
@@ -159,7 +246,14 @@ impl Store {
     /// A new secret key for the tenant; its full text is in the answer and nowhere else.
     pub async fn create_api_key(&self, tenant: &Tenant) -> Result<NewSecretKey> {
         let mut tx = self.writer.begin().await?;
-        let key = insert_key(&mut tx, &tenant.merchant_id, tenant.mode, self.now()).await?;
+        let key = insert_key(
+            &mut tx,
+            &self.key_secret,
+            &tenant.merchant_id,
+            tenant.mode,
+            self.now(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(key)
     }
@@ -181,7 +275,14 @@ impl Store {
         if rolled.rows_affected() == 0 {
             return Err(Error::not_found("api_key", key_id));
         }
-        let key = insert_key(&mut tx, &tenant.merchant_id, tenant.mode, now).await?;
+        let key = insert_key(
+            &mut tx,
+            &self.key_secret,
+            &tenant.merchant_id,
+            tenant.mode,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(key)
     }
@@ -189,6 +290,7 @@ impl Store {
 
 async fn insert_key(
     tx: &mut sqlx::SqliteConnection,
+    key_secret: &[u8],
     merchant_id: &str,
     mode: Mode,
     now: Timestamp,
@@ -206,13 +308,14 @@ async fn insert_key(
         last_used_at: None,
     };
     sqlx::query(
-        "INSERT INTO api_keys (id, merchant_id, mode, secret_hash, redacted, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO api_keys (id, merchant_id, mode, lookup, secret_hash, redacted, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&key.id)
     .bind(merchant_id)
     .bind(mode.as_str())
-    .bind(hash_secret(&secret))
+    .bind(key_lookup(&secret))
+    .bind(key_digest(key_secret, &secret))
     .bind(&key.redacted)
     .bind(now.unix_millis())
     .execute(&mut *tx)

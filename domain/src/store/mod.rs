@@ -36,12 +36,20 @@ pub struct Store {
     writer: SqlitePool,
     reader: SqlitePool,
     clock: Arc<Clock>,
+    /// The secret that keys the digests of API keys.
+    key_secret: Arc<[u8]>,
 }
 
 impl Store {
     /// Opens (creating if needed) and migrates the database at `url`, e.g.
-    /// `sqlite://shika.db?mode=rwc`.
+    /// `sqlite://shika.db?mode=rwc`, with the key-hashing secret kept in the database.
     pub async fn open(url: &str) -> Result<Self> {
+        Store::open_with_key_secret(url, None).await
+    }
+
+    /// Like `open`; `key_secret` (when given) keys the digests of API keys instead of a secret
+    /// generated and kept in the database, so the database alone cannot verify a key.
+    pub async fn open_with_key_secret(url: &str, key_secret: Option<&str>) -> Result<Self> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|error| {
                 tracing::error!(%error, "invalid DATABASE_URL");
@@ -61,10 +69,15 @@ impl Store {
             .max_connections(4)
             .connect_with(options)
             .await?;
+        let key_secret: Arc<[u8]> = match key_secret {
+            Some(secret) => secret.as_bytes().into(),
+            None => generated_key_secret(&writer).await?.into_bytes().into(),
+        };
         Ok(Store {
             writer,
             reader,
             clock: Arc::new(Clock::default()),
+            key_secret,
         })
     }
 
@@ -96,6 +109,19 @@ impl Store {
     fn now(&self) -> Timestamp {
         self.clock.tick()
     }
+}
+
+/// The key-hashing secret made on first start, the same for every process on this database.
+async fn generated_key_secret(writer: &SqlitePool) -> Result<String> {
+    sqlx::query("INSERT INTO settings (name, value) VALUES ('api_key_secret', $1) ON CONFLICT (name) DO NOTHING")
+        .bind(random::base62(43)?)
+        .execute(writer)
+        .await?;
+    Ok(
+        sqlx::query_scalar("SELECT value FROM settings WHERE name = 'api_key_secret'")
+            .fetch_one(writer)
+            .await?,
+    )
 }
 
 #[derive(Default)]

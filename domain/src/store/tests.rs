@@ -64,6 +64,82 @@ async fn keys_authenticate_their_own_merchant_and_mode() {
 }
 
 #[tokio::test]
+async fn secret_keys_are_stored_as_keyed_digests_found_by_a_public_prefix() {
+    let (store, _dir) = open_store().await;
+    let (_, _, key) = merchant(&store, "kofi@example.com").await;
+    let row = sqlx::query("SELECT lookup, secret_hash FROM api_keys WHERE id = $1")
+        .bind(&key.key.id)
+        .fetch_one(&store.reader)
+        .await
+        .unwrap();
+    let lookup: String = row.get("lookup");
+    let digest: String = row.get("secret_hash");
+    assert_eq!(lookup, key.secret[..16]);
+    assert_ne!(
+        digest,
+        super::hash_secret(&key.secret),
+        "the digest is keyed, not a plain hash"
+    );
+    assert_eq!(
+        digest,
+        super::merchants::key_digest(&store.key_secret, &key.secret)
+    );
+}
+
+#[tokio::test]
+async fn another_key_secret_cannot_verify_the_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("k.db").display());
+    let configured = "a configured secret of at least thirty-two characters";
+    let store = Store::open_with_key_secret(&url, Some(configured))
+        .await
+        .unwrap();
+    let (_, _, key) = merchant(&store, "kofi@example.com").await;
+    store.close().await;
+    let same = Store::open_with_key_secret(&url, Some(configured))
+        .await
+        .unwrap();
+    assert!(same.authenticate(&key.secret).await.unwrap().is_some());
+    let generated = Store::open(&url).await.unwrap();
+    assert_eq!(generated.authenticate(&key.secret).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn keys_stored_before_keyed_digests_are_upgraded_on_first_use() {
+    let (store, _dir) = open_store().await;
+    let (tenant, _, key) = merchant(&store, "kofi@example.com").await;
+    sqlx::query("UPDATE api_keys SET lookup = NULL, secret_hash = $1 WHERE id = $2")
+        .bind(super::hash_secret(&key.secret))
+        .bind(&key.key.id)
+        .execute(&store.writer)
+        .await
+        .unwrap();
+    assert_eq!(store.authenticate(&key.secret).await.unwrap(), Some(tenant));
+    let lookup: Option<String> = sqlx::query_scalar("SELECT lookup FROM api_keys WHERE id = $1")
+        .bind(&key.key.id)
+        .fetch_one(&store.reader)
+        .await
+        .unwrap();
+    assert_eq!(lookup.as_deref(), Some(&key.secret[..16]));
+    assert!(store.authenticate(&key.secret).await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn odd_secrets_are_refused_without_panicking() {
+    let (store, _dir) = open_store().await;
+    let (_, _, key) = merchant(&store, "kofi@example.com").await;
+    for odd in [
+        "",
+        "sk_test_",
+        "sk_test_ééééééééé",
+        "sk_live_\0\0\0\0\0\0\0\0",
+        &key.secret[..20],
+    ] {
+        assert_eq!(store.authenticate(odd).await.unwrap(), None, "{odd:?}");
+    }
+}
+
+#[tokio::test]
 async fn secret_keys_are_stored_only_as_hashes() {
     let (store, _dir) = open_store().await;
     let (_, _, key) = merchant(&store, "kofi@example.com").await;
