@@ -31,7 +31,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     crate::error::respond(
         async move {
             let merchant = crate::error::store()?
-                .verify_login(&email, &password)
+                .verify_login(&email, &password, client_address().as_deref())
                 .await?;
             crate::session::server::start_session(&merchant.id).await?;
             leptos_axum::redirect("/customers");
@@ -39,6 +39,17 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         }
         .await,
     )
+}
+
+/// The address the request came from (the peer of the connection), for login throttling.
+#[cfg(feature = "ssr")]
+fn client_address() -> Option<String> {
+    use axum::extract::ConnectInfo;
+    let parts = use_context::<http::request::Parts>()?;
+    let ConnectInfo(peer) = parts
+        .extensions
+        .get::<ConnectInfo<std::net::SocketAddr>>()?;
+    Some(peer.ip().to_string())
 }
 
 #[component]

@@ -9,3 +9,7 @@ CREATE TABLE settings (
     name  TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+
+-- Failed logins are counted per account and per client address: `subject` is the normalized
+-- email or `address:<ip>`.
+ALTER TABLE login_failures RENAME COLUMN email_normalized TO subject;

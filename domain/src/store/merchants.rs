@@ -9,6 +9,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 use super::random::{base62, object_id};
+use super::sessions::LoginSubjects;
 use super::{stored_time, Store};
 use crate::error::{Error, Result};
 use crate::merchant::{ApiKey, Merchant, MerchantForCreate, Mode, NewSecretKey, Tenant};
@@ -118,10 +119,20 @@ impl Store {
     }
 
     /// The merchant whose email and password these are; one error for either being wrong.
-    /// After repeated failures the account is locked for a while, whatever the password.
-    pub async fn verify_login(&self, email: &str, password: &str) -> Result<Merchant> {
+    /// After repeated failures for the account, or from the client's `address`, further
+    /// attempts are refused for a while, whatever the password.
+    pub async fn verify_login(
+        &self,
+        email: &str,
+        password: &str,
+        address: Option<&str>,
+    ) -> Result<Merchant> {
         let email = email.trim().to_lowercase();
-        self.check_login_throttle(&email).await?;
+        let subjects = LoginSubjects {
+            account: email.clone(),
+            address: address.map(|address| format!("address:{address}")),
+        };
+        self.check_login_throttle(&subjects).await?;
         let row = sqlx::query(
             "SELECT id, email, business_name, created_at, password_hash FROM merchants \
              WHERE email_normalized = $1",
@@ -138,11 +149,11 @@ impl Store {
         let matches = verify_password(password.to_owned(), stored_hash).await?;
         match (row, matches) {
             (Some(row), true) => {
-                self.clear_login_failures(&email).await?;
+                self.clear_login_failures(&subjects).await?;
                 merchant_from_row(&row)
             }
             _ => {
-                self.record_login_failure(&email).await?;
+                self.record_login_failure(&subjects).await?;
                 Err(Error::InvalidCredentials)
             }
         }

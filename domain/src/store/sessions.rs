@@ -11,8 +11,10 @@ use crate::merchant::{Merchant, Mode, SignedIn};
 
 /// How long a session lasts from sign-in.
 pub const SESSION_LIFETIME_MS: i64 = 7 * 24 * 60 * 60 * 1000;
-/// Failed logins allowed per account within the window before it is locked for the window.
-const MAX_FAILURES: i64 = 5;
+/// Failed logins allowed per account, and per client address, within the window before further
+/// attempts are refused for the window.
+const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+const MAX_FAILURES_PER_ADDRESS: i64 = 20;
 const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
 
 impl Store {
@@ -79,49 +81,73 @@ impl Store {
         Ok(())
     }
 
-    /// Refuses while the account has had too many recent failed logins.
-    pub(crate) async fn check_login_throttle(&self, email_normalized: &str) -> Result<()> {
-        let row = sqlx::query(
-            "SELECT failures, last_failed_at FROM login_failures WHERE email_normalized = $1",
-        )
-        .bind(email_normalized)
-        .fetch_optional(&self.reader)
-        .await?;
-        if let Some(row) = row {
-            let failures: i64 = row.try_get("failures")?;
-            let last: i64 = row.try_get("last_failed_at")?;
-            let wait = last + FAILURE_WINDOW_MS - self.now().unix_millis();
-            if failures >= MAX_FAILURES && wait > 0 {
-                return Err(Error::TooManyAttempts {
-                    retry_after_minutes: (wait + 59_999) / 60_000,
-                });
+    /// Refuses while the account, or the address the attempt comes from, has had too many
+    /// recent failed logins.
+    pub(crate) async fn check_login_throttle(&self, subjects: &LoginSubjects) -> Result<()> {
+        for (subject, max) in subjects.with_limits() {
+            let row = sqlx::query(
+                "SELECT failures, last_failed_at FROM login_failures WHERE subject = $1",
+            )
+            .bind(subject)
+            .fetch_optional(&self.reader)
+            .await?;
+            if let Some(row) = row {
+                let failures: i64 = row.try_get("failures")?;
+                let last: i64 = row.try_get("last_failed_at")?;
+                let wait = last + FAILURE_WINDOW_MS - self.now().unix_millis();
+                if failures >= max && wait > 0 {
+                    return Err(Error::TooManyAttempts {
+                        retry_after_minutes: (wait + 59_999) / 60_000,
+                    });
+                }
             }
         }
         Ok(())
     }
 
-    /// Counts a failed login; a failure after a quiet window starts the count again.
-    pub(crate) async fn record_login_failure(&self, email_normalized: &str) -> Result<()> {
+    /// Counts a failed login against the account and the address; a failure after a quiet
+    /// window starts the count again.
+    pub(crate) async fn record_login_failure(&self, subjects: &LoginSubjects) -> Result<()> {
         let now = self.now().unix_millis();
-        sqlx::query(
-            "INSERT INTO login_failures (email_normalized, failures, last_failed_at) \
-             VALUES ($1, 1, $2) ON CONFLICT (email_normalized) DO UPDATE SET \
-             failures = CASE WHEN login_failures.last_failed_at < $3 THEN 1 \
-             ELSE login_failures.failures + 1 END, last_failed_at = $2",
-        )
-        .bind(email_normalized)
-        .bind(now)
-        .bind(now - FAILURE_WINDOW_MS)
-        .execute(&self.writer)
-        .await?;
+        for (subject, _) in subjects.with_limits() {
+            sqlx::query(
+                "INSERT INTO login_failures (subject, failures, last_failed_at) VALUES ($1, 1, $2) \
+                 ON CONFLICT (subject) DO UPDATE SET \
+                 failures = CASE WHEN login_failures.last_failed_at < $3 THEN 1 \
+                 ELSE login_failures.failures + 1 END, last_failed_at = $2",
+            )
+            .bind(subject)
+            .bind(now)
+            .bind(now - FAILURE_WINDOW_MS)
+            .execute(&self.writer)
+            .await?;
+        }
         Ok(())
     }
 
-    pub(crate) async fn clear_login_failures(&self, email_normalized: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE email_normalized = $1")
-            .bind(email_normalized)
+    /// A successful login clears the account's count (not the address's).
+    pub(crate) async fn clear_login_failures(&self, subjects: &LoginSubjects) -> Result<()> {
+        sqlx::query("DELETE FROM login_failures WHERE subject = $1")
+            .bind(&subjects.account)
             .execute(&self.writer)
             .await?;
         Ok(())
+    }
+}
+
+/// What failed logins are counted against: the account (normalized email) and, when known, the
+/// client's address.
+pub(crate) struct LoginSubjects {
+    pub account: String,
+    pub address: Option<String>,
+}
+
+impl LoginSubjects {
+    fn with_limits(&self) -> impl Iterator<Item = (&str, i64)> {
+        std::iter::once((self.account.as_str(), MAX_FAILURES_PER_ACCOUNT)).chain(
+            self.address
+                .as_deref()
+                .map(|address| (address, MAX_FAILURES_PER_ADDRESS)),
+        )
     }
 }

@@ -185,19 +185,19 @@ async fn merchant_emails_are_unique_and_logins_checked() {
         Some("email")
     );
     assert!(store
-        .verify_login("Kofi@Example.com", "correct horse")
+        .verify_login("Kofi@Example.com", "correct horse", None)
         .await
         .is_ok());
     assert_eq!(
         store
-            .verify_login("kofi@example.com", "wrong horse")
+            .verify_login("kofi@example.com", "wrong horse", None)
             .await
             .unwrap_err(),
         Error::InvalidCredentials
     );
     assert_eq!(
         store
-            .verify_login("nobody@example.com", "correct horse")
+            .verify_login("nobody@example.com", "correct horse", None)
             .await
             .unwrap_err(),
         Error::InvalidCredentials
@@ -599,14 +599,14 @@ async fn repeated_failed_logins_lock_the_account_for_a_while() {
     for _ in 0..5 {
         assert_eq!(
             store
-                .verify_login("a@example.com", "wrong password")
+                .verify_login("a@example.com", "wrong password", None)
                 .await
                 .unwrap_err(),
             Error::InvalidCredentials
         );
     }
     let locked = store
-        .verify_login("a@example.com", "correct horse")
+        .verify_login("a@example.com", "correct horse", None)
         .await
         .unwrap_err();
     assert!(
@@ -623,7 +623,7 @@ async fn repeated_failed_logins_lock_the_account_for_a_while() {
         .await
         .unwrap();
     assert!(store
-        .verify_login("a@example.com", "correct horse")
+        .verify_login("a@example.com", "correct horse", None)
         .await
         .is_ok());
 }
@@ -701,4 +701,36 @@ async fn server_errors_release_the_key_for_a_retry() {
         store.start_idempotent(&tenant, &key, b"r").await.unwrap(),
         IdempotentStart::Run
     );
+}
+
+#[tokio::test]
+async fn many_failed_logins_from_one_address_refuse_that_address_for_a_while() {
+    let (store, _dir) = open_store().await;
+    merchant(&store, "a@example.com").await;
+    for i in 0..20 {
+        let error = store
+            .verify_login(
+                &format!("guess{i}@example.com"),
+                "wrong password",
+                Some("203.0.113.7"),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(error, Error::InvalidCredentials);
+    }
+    let refused = store
+        .verify_login("a@example.com", "correct horse", Some("203.0.113.7"))
+        .await;
+    assert!(
+        matches!(refused, Err(Error::TooManyAttempts { .. })),
+        "{refused:?}"
+    );
+    assert!(store
+        .verify_login("a@example.com", "correct horse", Some("198.51.100.1"))
+        .await
+        .is_ok());
+    assert!(store
+        .verify_login("a@example.com", "correct horse", None)
+        .await
+        .is_ok());
 }
