@@ -176,6 +176,10 @@ async fn the_binary_serves_the_api_to_a_real_http_client() {
         line.contains("POST") && line.contains("/v1/customers") && line.contains("200"),
         "{line}"
     );
+    assert!(
+        line.contains("latency_us=") && line.contains("INFO"),
+        "{line}"
+    );
     assert!(line.contains(merchant["id"].as_str().unwrap()), "{line}");
 
     // Signing up and using the dashboard logs neither the password nor the session token.
