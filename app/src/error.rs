@@ -31,10 +31,6 @@ impl AppError {
         }
     }
 
-    pub fn is_signed_out(&self) -> bool {
-        matches!(self, AppError::Domain(domain::Error::SignedOut))
-    }
-
     pub fn is_not_found(&self) -> bool {
         matches!(self, AppError::Domain(domain::Error::NotFound { .. }))
     }

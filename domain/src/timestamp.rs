@@ -64,17 +64,6 @@ impl Timestamp {
             .to_offset(UtcOffset::UTC)
     }
 
-    /// The calendar date (UTC), e.g. `2024-01-15`.
-    pub fn date(self) -> String {
-        let at = self.to_datetime();
-        format!(
-            "{:04}-{:02}-{:02}",
-            at.year(),
-            u8::from(at.month()),
-            at.day()
-        )
-    }
-
     /// Moves forward by whole calendar months, clamping the day to the month's length.
     pub fn add_months(self, months: u32) -> Self {
         let at = self.to_datetime();
@@ -135,7 +124,6 @@ mod tests {
     fn formats_iso_8601_utc_with_millis() {
         let at = Timestamp::from_unix_millis(1_705_312_800_123).unwrap();
         assert_eq!(at.to_string(), "2024-01-15T10:00:00.123Z");
-        assert_eq!(at.date(), "2024-01-15");
     }
 
     #[test]

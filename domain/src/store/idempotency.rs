@@ -1,13 +1,14 @@
 //! Recorded answers to POSTs sent with an `Idempotency-Key`: claimed before the request runs,
 //! completed with its answer after, replayed for 24 hours.
 
+use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use super::merchants::hex;
 use super::Store;
 use crate::error::Result;
 use crate::idempotency::{IdempotencyKey, IdempotentStart};
 use crate::merchant::Tenant;
-use sha2::{Digest, Sha256};
 
 /// How long an answer is kept.
 const KEEP_MS: i64 = 24 * 60 * 60 * 1000;
@@ -24,10 +25,7 @@ impl Store {
         request: &[u8],
     ) -> Result<IdempotentStart> {
         let now = self.now().unix_millis();
-        let request_hash: String = Sha256::digest(request)
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect();
+        let request_hash = hex(&Sha256::digest(request));
         let mut tx = self.writer.begin().await?;
         sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
             .bind(now - KEEP_MS)

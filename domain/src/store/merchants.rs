@@ -21,7 +21,7 @@ pub fn hash_secret(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
@@ -156,18 +156,6 @@ impl Store {
                 self.record_login_failure(&subjects).await?;
                 Err(Error::InvalidCredentials)
             }
-        }
-    }
-
-    pub async fn find_merchant(&self, id: &str) -> Result<Merchant> {
-        let row =
-            sqlx::query("SELECT id, email, business_name, created_at FROM merchants WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.reader)
-                .await?;
-        match row {
-            Some(row) => merchant_from_row(&row),
-            None => Err(Error::not_found("merchant", id)),
         }
     }
 
