@@ -13,6 +13,12 @@ use crate::timestamp::Timestamp;
 
 /// The customer object, exactly the seed's keys.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "id": "cus_abc123def456", "object": "customer", "email": "customer@example.com",
+    "name": "John Doe", "phone": "0241234567", "metadata": {"user_id": "123"},
+    "created_at": "2024-01-15T10:00:00Z", "updated_at": "2024-01-15T10:00:00Z"
+})))]
 #[serde(tag = "object", rename = "customer")]
 pub struct Customer {
     pub id: String,
@@ -38,6 +44,10 @@ impl Customer {
 
 /// The answer to a delete.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "id": "cus_abc123def456", "object": "customer", "deleted": true
+})))]
 #[serde(tag = "object", rename = "customer")]
 pub struct DeletedCustomer {
     pub id: String,
@@ -46,12 +56,22 @@ pub struct DeletedCustomer {
 
 const WRITABLE: &[&str] = &["email", "name", "phone", "metadata"];
 
-/// A new customer, every field checked.
+/// A new customer, every field checked. Each field is optional; `""` or `null` is the same as
+/// not sending it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "email": "customer@example.com", "name": "John Doe", "phone": "0241234567",
+    "metadata": {"user_id": "123"}
+})))]
 pub struct CustomerForCreate {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::EmailInput>))]
     pub email: Option<Email>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::NameInput>))]
     pub name: Option<Name>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::PhoneInput>))]
     pub phone: Option<Phone>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<MetadataChange>))]
     pub metadata: Metadata,
 }
 
@@ -77,12 +97,21 @@ impl CustomerForCreate {
     }
 }
 
-/// Changes to a customer: only the fields sent change.
+/// Changes to a customer: only the fields sent change; `null` or `""` clears `email`, `name` or
+/// `phone`, and `metadata` merges key by key.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "name": "Jane Doe", "metadata": {"vip": "true"}
+})))]
 pub struct CustomerForUpdate {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::EmailInput>))]
     pub email: Change<Email>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::NameInput>))]
     pub name: Change<Name>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::PhoneInput>))]
     pub phone: Change<Phone>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<MetadataChange>))]
     pub metadata: MetadataChange,
 }
 

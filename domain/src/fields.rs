@@ -39,11 +39,16 @@ impl From<Email> for String {
 }
 
 impl Email {
+    pub const MAX_CHARS: usize = 254;
+
     pub fn parse(input: &str) -> Result<Self, String> {
         let email = input.trim();
         let invalid = || format!("Invalid email address: '{email}'");
-        if email.chars().count() > 254 {
-            return Err("Invalid email address: it must be at most 254 characters.".into());
+        if email.chars().count() > Self::MAX_CHARS {
+            return Err(format!(
+                "Invalid email address: it must be at most {} characters.",
+                Self::MAX_CHARS
+            ));
         }
         let (local, domain) = email.split_once('@').ok_or_else(invalid)?;
         let plausible = !local.is_empty()

@@ -12,6 +12,8 @@ pub mod health;
 pub mod idempotency;
 pub mod list;
 pub mod merchant;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod payment;
 pub mod subscription;
 pub mod timestamp;

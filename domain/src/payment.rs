@@ -9,6 +9,7 @@ use crate::list::{non_empty, ListParams, QueryParams};
 use crate::timestamp::Timestamp;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "object", rename = "payment")]
 pub struct Payment {
     pub id: String,
@@ -27,6 +28,7 @@ impl Payment {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum PaymentStatus {
     Succeeded,
@@ -120,12 +122,14 @@ impl Currency {
     }
 }
 
+/// The largest amount, in minor units.
+pub const MAX_AMOUNT: i64 = 999_999_999_999;
+
 /// Amounts are integers in minor units, 1 to 999,999,999,999.
 pub fn parse_amount(body: &Map<String, Value>) -> Result<i64> {
-    const MAX: i64 = 999_999_999_999;
     match body.get("amount") {
         None | Some(Value::Null) => Err(Error::missing("amount")),
-        Some(Value::Number(n)) if n.as_i64().is_some_and(|a| (1..=MAX).contains(&a)) => {
+        Some(Value::Number(n)) if n.as_i64().is_some_and(|a| (1..=MAX_AMOUNT).contains(&a)) => {
             Ok(n.as_i64().unwrap_or_default())
         }
         Some(_) => Err(Error::invalid(
@@ -145,12 +149,26 @@ pub fn parse_currency(body: &Map<String, Value>) -> Result<Currency> {
 
 /// A new payment.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "amount": 5000, "currency": "GHS", "customer": "cus_abc123def456",
+    "description": "Order 1042"
+})))]
 pub struct PaymentForCreate {
+    /// Minor units (pesewas for GHS).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 1, maximum = 999_999_999_999_i64)
+    )]
     pub amount: i64,
+    /// Defaults to `GHS`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::CurrencyInput>))]
     pub currency: Currency,
     /// A customer id; the store checks that the caller can see it.
     pub customer: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub description: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::fields::MetadataChange>))]
     pub metadata: Metadata,
 }
 

@@ -10,6 +10,7 @@ use crate::payment::{parse_amount, parse_currency, Currency};
 use crate::timestamp::Timestamp;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "object", rename = "subscription")]
 pub struct Subscription {
     pub id: String,
@@ -31,6 +32,7 @@ impl Subscription {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum SubscriptionStatus {
     Active,
@@ -55,6 +57,7 @@ impl SubscriptionStatus {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Interval {
     Day,
@@ -97,12 +100,25 @@ impl Interval {
 
 /// A new subscription.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "customer": "cus_abc123def456", "amount": 2500, "interval": "month"
+})))]
 pub struct SubscriptionForCreate {
     /// A customer id; the store checks that the caller can see it.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub customer: String,
+    /// Minor units (pesewas for GHS).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(minimum = 1, maximum = 999_999_999_999_i64)
+    )]
     pub amount: i64,
+    /// Defaults to `GHS`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::CurrencyInput>))]
     pub currency: Currency,
     pub interval: Interval,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::fields::MetadataChange>))]
     pub metadata: Metadata,
 }
 
