@@ -2,28 +2,37 @@
 //! payments and subscriptions.
 
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use domain::{
     Customer, CustomerFilter, CustomerForCreate, CustomerForUpdate, DeletedCustomer, List,
     ListParams, Payment, Subscription,
 };
 
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use super::extract::{Auth, JsonBody, Path, Query};
+use super::openapi::{CustomerQuery, PageQuery};
 use super::ApiError;
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/customers", post(create).get(list))
-        .route(
-            "/customers/{id}",
-            get(retrieve).patch(update).delete(delete),
-        )
-        .route("/customers/{id}/payments", get(list_payments))
-        .route("/customers/{id}/subscriptions", get(list_subscriptions))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(retrieve, update, delete))
+        .routes(routes!(list_payments))
+        .routes(routes!(list_subscriptions))
 }
 
+#[utoipa::path(
+    post,
+    path = "/customers",
+    tag = "Customers",
+    operation_id = "create_customer",
+    summary = "Create a customer",
+    request_body = CustomerForCreate,
+    responses((status = 200, description = "The new customer.", body = Customer))
+)]
 async fn create(
     State(state): State<AppState>,
     Auth(tenant): Auth,
@@ -35,6 +44,15 @@ async fn create(
     Ok(Json(state.store.insert_customer(&tenant, input).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/customers/{id}",
+    tag = "Customers",
+    operation_id = "retrieve_customer",
+    summary = "Retrieve a customer",
+    params(("id" = String, Path, description = "The customer's id.", example = "cus_abc123def456")),
+    responses((status = 200, description = "The customer.", body = Customer))
+)]
 async fn retrieve(
     State(state): State<AppState>,
     Auth(tenant): Auth,
@@ -45,6 +63,18 @@ async fn retrieve(
     Ok(Json(state.store.find_customer(&tenant, &id).await?))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/customers/{id}",
+    tag = "Customers",
+    operation_id = "update_customer",
+    summary = "Update a customer",
+    description = "Only the fields sent change. `null` or `\"\"` clears `email`, `name` or \
+        `phone`; `metadata` merges key by key. An invalid update changes nothing.",
+    params(("id" = String, Path, description = "The customer's id.", example = "cus_abc123def456")),
+    request_body = CustomerForUpdate,
+    responses((status = 200, description = "The updated customer.", body = Customer))
+)]
 async fn update(
     State(state): State<AppState>,
     Auth(tenant): Auth,
@@ -59,6 +89,17 @@ async fn update(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/customers/{id}",
+    tag = "Customers",
+    operation_id = "delete_customer",
+    summary = "Delete a customer",
+    description = "Cancels the customer's active subscriptions and unlinks their payments, in \
+        one transaction.",
+    params(("id" = String, Path, description = "The customer's id.", example = "cus_abc123def456")),
+    responses((status = 200, description = "The customer is deleted.", body = DeletedCustomer))
+)]
 async fn delete(
     State(state): State<AppState>,
     Auth(tenant): Auth,
@@ -69,6 +110,19 @@ async fn delete(
     Ok(Json(state.store.delete_customer(&tenant, &id).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/customers",
+    tag = "Customers",
+    operation_id = "list_customers",
+    summary = "List customers",
+    description = "Newest first.",
+    params(
+        PageQuery,
+        CustomerQuery,
+    ),
+    responses((status = 200, description = "A page of customers.", body = domain::openapi::CustomerList))
+)]
 async fn list(
     State(state): State<AppState>,
     Auth(tenant): Auth,
@@ -79,6 +133,19 @@ async fn list(
     Ok(Json(List::new(page, "/v1/customers")))
 }
 
+#[utoipa::path(
+    get,
+    path = "/customers/{id}/payments",
+    tag = "Customers",
+    operation_id = "list_customer_payments",
+    summary = "List a customer's payments",
+    description = "Newest first.",
+    params(
+        ("id" = String, Path, description = "The customer's id.", example = "cus_abc123def456"),
+        PageQuery,
+    ),
+    responses((status = 200, description = "A page of the customer's payments.", body = domain::openapi::PaymentList))
+)]
 async fn list_payments(
     State(state): State<AppState>,
     Auth(tenant): Auth,
@@ -97,6 +164,19 @@ async fn list_payments(
     )))
 }
 
+#[utoipa::path(
+    get,
+    path = "/customers/{id}/subscriptions",
+    tag = "Customers",
+    operation_id = "list_customer_subscriptions",
+    summary = "List a customer's subscriptions",
+    description = "Newest first.",
+    params(
+        ("id" = String, Path, description = "The customer's id.", example = "cus_abc123def456"),
+        PageQuery,
+    ),
+    responses((status = 200, description = "A page of the customer's subscriptions.", body = domain::openapi::SubscriptionList))
+)]
 async fn list_subscriptions(
     State(state): State<AppState>,
     Auth(tenant): Auth,

@@ -5,7 +5,8 @@ use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -44,18 +45,65 @@ impl From<PathRejection> for ApiError {
     }
 }
 
+/// The error object every failed request answers with.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct ErrorDetail {
+    #[serde(rename = "type")]
+    kind: ErrorType,
+    /// A machine-readable reason, e.g. `parameter_invalid`, `resource_missing`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+    /// A sentence a developer can act on.
+    message: String,
+    /// The offending parameter, exactly as the client spelled it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    param: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+enum ErrorType {
+    #[serde(rename = "invalid_request_error")]
+    InvalidRequest,
+    #[serde(rename = "authentication_error")]
+    Authentication,
+    #[serde(rename = "idempotency_error")]
+    Idempotency,
+    #[serde(rename = "rate_limit_error")]
+    RateLimit,
+    /// Something failed on our side.
+    #[serde(rename = "api_error")]
+    Server,
+}
+
 impl ApiError {
+    /// The status and the error object this error answers with.
+    pub fn status_and_body(&self) -> (StatusCode, ErrorBody) {
+        let (status, kind, code, message, param) = self.parts();
+        let error = ErrorDetail {
+            kind,
+            code,
+            message,
+            param: param.map(str::to_owned),
+        };
+        (status, ErrorBody { error })
+    }
+
     fn parts(
         &self,
     ) -> (
         StatusCode,
-        &'static str,
+        ErrorType,
         Option<&'static str>,
         String,
         Option<&str>,
     ) {
         use domain::Error as E;
-        const INVALID: &str = "invalid_request_error";
+        const INVALID: ErrorType = ErrorType::InvalidRequest;
         match self {
             ApiError::Domain(error) => {
                 let message = error.to_string();
@@ -66,14 +114,14 @@ impl ApiError {
                     E::MissingParameter { .. } => (StatusCode::BAD_REQUEST, INVALID, Some("parameter_missing"), message, param),
                     E::MissingReference { .. } => (StatusCode::BAD_REQUEST, INVALID, Some("resource_missing"), message, param),
                     E::NotFound { .. } => (StatusCode::NOT_FOUND, INVALID, Some("resource_missing"), message, param),
-                    E::InvalidCredentials | E::SignedOut => (StatusCode::UNAUTHORIZED, "authentication_error", None, message, None),
-                    E::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", None, message, None),
-                    E::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "api_error", None, message, None),
+                    E::InvalidCredentials | E::SignedOut => (StatusCode::UNAUTHORIZED, ErrorType::Authentication, None, message, None),
+                    E::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorType::RateLimit, None, message, None),
+                    E::Internal => (StatusCode::INTERNAL_SERVER_ERROR, ErrorType::Server, None, message, None),
                 }
             }
             ApiError::Unauthenticated(message) => (
                 StatusCode::UNAUTHORIZED,
-                "authentication_error",
+                ErrorType::Authentication,
                 None,
                 (*message).to_owned(),
                 None,
@@ -115,7 +163,7 @@ impl ApiError {
             ),
             ApiError::IdempotencyKeyReused => (
                 StatusCode::BAD_REQUEST,
-                "idempotency_error",
+                ErrorType::Idempotency,
                 Some("idempotency_key_in_use"),
                 "This Idempotency-Key was already used for a different request. Use a new key \
                  for each distinct request."
@@ -124,7 +172,7 @@ impl ApiError {
             ),
             ApiError::IdempotencyInProgress => (
                 StatusCode::CONFLICT,
-                "idempotency_error",
+                ErrorType::Idempotency,
                 Some("idempotency_request_in_progress"),
                 "A request with this Idempotency-Key is still being processed. Retry shortly."
                     .to_owned(),
@@ -132,7 +180,7 @@ impl ApiError {
             ),
             ApiError::RateLimited { .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
-                "rate_limit_error",
+                ErrorType::RateLimit,
                 Some("rate_limit"),
                 "Too many requests with this key. Slow down and retry after the time in the \
                  Retry-After header."
@@ -152,17 +200,8 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, kind, code, message, param) = self.parts();
-        let mut error = json!({ "type": kind, "message": message });
-        if let Value::Object(fields) = &mut error {
-            if let Some(code) = code {
-                fields.insert("code".into(), code.into());
-            }
-            if let Some(param) = param {
-                fields.insert("param".into(), param.into());
-            }
-        }
-        let mut response = (status, Json(json!({ "error": error }))).into_response();
+        let (status, body) = self.status_and_body();
+        let mut response = (status, Json(body)).into_response();
         if let ApiError::RateLimited {
             retry_after_seconds,
         } = self

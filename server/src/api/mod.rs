@@ -5,6 +5,7 @@ mod customers;
 mod error;
 mod extract;
 mod idempotency;
+pub mod openapi;
 mod payments;
 mod subscriptions;
 
@@ -12,6 +13,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::extract::OriginalUri;
 use axum::http::Method;
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use error::ApiError;
 
@@ -20,11 +23,19 @@ use crate::AppState;
 /// Larger request bodies are refused with 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new()
+/// Every route with its documentation; the router and the OpenAPI document both come from here,
+/// so neither can list a path the other lacks.
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(customers::router())
         .merge(payments::router())
         .merge(subscriptions::router())
+        .routes(routes!(openapi::openapi_json))
+}
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    let (router, _) = routes().split_for_parts();
+    router
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             idempotency::replay_or_record,

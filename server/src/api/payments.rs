@@ -1,20 +1,32 @@
 //! `/v1/payments`: create, retrieve and list payments.
 
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use domain::{List, Payment, PaymentFilter, PaymentForCreate};
 
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use super::extract::{Auth, JsonBody, Path, Query};
+use super::openapi::{PageQuery, PaymentQuery};
 use super::ApiError;
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/payments", post(create).get(list))
-        .route("/payments/{id}", get(retrieve))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(retrieve))
 }
 
+#[utoipa::path(
+    post,
+    path = "/payments",
+    tag = "Payments",
+    operation_id = "create_payment",
+    summary = "Create a payment",
+    request_body = PaymentForCreate,
+    responses((status = 200, description = "The new payment.", body = Payment))
+)]
 async fn create(
     State(state): State<AppState>,
     Auth(tenant): Auth,
@@ -26,6 +38,15 @@ async fn create(
     Ok(Json(state.store.insert_payment(&tenant, input).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/payments/{id}",
+    tag = "Payments",
+    operation_id = "retrieve_payment",
+    summary = "Retrieve a payment",
+    params(("id" = String, Path, description = "The payment's id.")),
+    responses((status = 200, description = "The payment.", body = Payment))
+)]
 async fn retrieve(
     State(state): State<AppState>,
     Auth(tenant): Auth,
@@ -36,6 +57,19 @@ async fn retrieve(
     Ok(Json(state.store.find_payment(&tenant, &id).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/payments",
+    tag = "Payments",
+    operation_id = "list_payments",
+    summary = "List payments",
+    description = "Newest first.",
+    params(
+        PageQuery,
+        PaymentQuery,
+    ),
+    responses((status = 200, description = "A page of payments.", body = domain::openapi::PaymentList))
+)]
 async fn list(
     State(state): State<AppState>,
     Auth(tenant): Auth,

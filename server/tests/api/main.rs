@@ -10,6 +10,7 @@ mod hostile;
 mod idempotency;
 mod isolation;
 mod lists;
+mod openapi;
 mod payments;
 mod reliability;
 mod subscriptions;
