@@ -7,6 +7,7 @@ pub mod auth;
 pub mod customer_detail;
 pub mod customer_form;
 pub mod customers;
+pub mod docs;
 pub mod error;
 pub mod layout;
 pub mod session;
@@ -69,6 +70,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/signup") view=auth::SignupPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/docs") view=docs::DocsPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=layout::DashboardLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/customers"/> } ssr=SsrMode::Async/>
                     <Route path=path!("customers") view=customers::CustomersPage ssr=SsrMode::Async/>

@@ -97,13 +97,17 @@ pub mod server {
         set_cookie(&format!("{COOKIE}=; Max-Age=0"));
     }
 
+    /// Whether Shika is served over HTTPS, as its operator says with `SHIKA_SECURE_COOKIES=1`.
+    pub fn served_over_https() -> bool {
+        std::env::var("SHIKA_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true")
+    }
+
     /// `HttpOnly` keeps scripts away from the token; `SameSite=Lax` keeps other sites' forms from
-    /// sending it; `Secure` is added when Shika is served over HTTPS (`SHIKA_SECURE_COOKIES=1`).
+    /// sending it; `Secure` is added when Shika is served over HTTPS.
     fn set_cookie(value: &str) {
-        let secure = std::env::var("SHIKA_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
         let cookie = format!(
             "{value}; Path=/; HttpOnly; SameSite=Lax{}",
-            if secure { "; Secure" } else { "" }
+            if served_over_https() { "; Secure" } else { "" }
         );
         if let (Some(response), Ok(cookie)) = (
             use_context::<ResponseOptions>(),

@@ -2,6 +2,9 @@
 //! static assets (WASM, JS, CSS), with the app's not-found page for anything else. Server
 //! functions refuse requests sent from other sites.
 
+use std::sync::Arc;
+
+use app::docs::server::ApiDocument;
 use app::{shell, App};
 use axum::extract::Request;
 use axum::http::header::{HOST, ORIGIN};
@@ -15,7 +18,14 @@ use crate::AppState;
 
 pub fn router(state: &AppState) -> axum::Router<AppState> {
     let store = state.store.clone();
-    let context = move || provide_context(store.clone());
+    let document = ApiDocument(Arc::new(
+        serde_json::to_value(crate::api::openapi::document())
+            .expect("the OpenAPI document serializes"),
+    ));
+    let context = move || {
+        provide_context(store.clone());
+        provide_context(document.clone());
+    };
     let options = state.leptos_options.clone();
     axum::Router::new()
         .leptos_routes_with_context(
