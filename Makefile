@@ -16,11 +16,12 @@ SHIKA := $(TARGET_DIR)/release/shika
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help setup rust-tools npm-tools chromium build run test lint unit e2e
+.PHONY: help setup rust-tools npm-tools python-tools chromium build run test lint unit e2e schemathesis
 
 help:
 	@echo "make run    build in release mode and serve on http://127.0.0.1:3000 (database: shika.db)"
-	@echo "make test   fmt, clippy (server and WASM), Rust tests, release build, browser tests"
+	@echo "make test   fmt, clippy (server and WASM), Rust tests, release build, browser tests,"
+	@echo "            and the Schemathesis run against the OpenAPI document"
 
 setup: rust-tools npm-tools
 
@@ -35,6 +36,13 @@ rust-tools:
 		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 
 npm-tools: end2end/node_modules/.installed
+
+python-tools: .tools/venv/.installed
+
+.tools/venv/.installed: end2end/requirements.txt
+	python3 -m venv .tools/venv
+	.tools/venv/bin/pip install --quiet --disable-pip-version-check -r end2end/requirements.txt
+	touch $@
 
 end2end/node_modules/.installed: end2end/package.json end2end/package-lock.json
 	cd end2end && npm ci --no-audit --no-fund
@@ -61,8 +69,13 @@ unit: setup
 e2e: setup chromium
 	SHIKA_BIN=$(SHIKA) end2end/run.sh
 
+# Rate limit off: the fuzzer sends far more than a client may.
+schemathesis: python-tools
+	SHIKA_BIN=$(SHIKA) SHIKA_RATE_LIMIT=0 end2end/with-server.sh end2end/schemathesis.sh
+
 test: setup chromium
 	$(MAKE) lint
 	$(MAKE) unit
 	$(MAKE) build
 	$(MAKE) e2e
+	$(MAKE) schemathesis

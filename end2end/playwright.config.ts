@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-// The server is started by run.sh (release binary, free port, temporary database); this config
-// only points the browser at it. Debian's Chromium is used: Playwright never downloads one here.
+// The server is started by run.sh via with-server.sh (release binary, free port, temporary database);
+// this config only points the browser at it. Debian's Chromium is used: Playwright never downloads one here.
 const baseURL = process.env.SHIKA_BASE_URL ?? 'http://127.0.0.1:3000';
 
 const chromium = {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs the Playwright suite against the release `shika` binary: starts it on a free port with a
-# temporary database, waits until /healthz answers, runs the tests, and stops it by its pid.
-# Usage: end2end/run.sh [playwright args…]   (from anywhere; SHIKA_BIN overrides the binary)
+# Runs a command against the release `shika` binary: starts it on a free port with a temporary
+# database, waits until /healthz answers, runs the command with SHIKA_BASE_URL,
+# SHIKA_DATABASE_URL and SHIKA_BIN set, and stops the server by its pid.
+# Usage: end2end/with-server.sh COMMAND [ARGS…]   (from anywhere; SHIKA_BIN overrides the binary;
+# the server inherits the environment, e.g. SHIKA_RATE_LIMIT)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,10 +14,11 @@ bin=$(realpath "$bin")
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 data=$(mktemp -d)
 log="$data/shika.log"
+database="sqlite://$data/shika.db?mode=rwc"
 
 # The binary finds its assets (target/site) relative to the working directory.
 cd "$root"
-DATABASE_URL="sqlite://$data/e2e.db?mode=rwc" "$bin" serve --addr "127.0.0.1:$port" >"$log" 2>&1 &
+DATABASE_URL="$database" "$bin" serve --addr "127.0.0.1:$port" >"$log" 2>&1 &
 pid=$!
 cleanup() {
   kill "$pid" 2>/dev/null || true
@@ -32,10 +35,9 @@ for _ in $(seq 1 300); do
 done
 curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$log" >&2; exit 1; }
 
-cd "$root/end2end"
 status=0
-SHIKA_BASE_URL="http://127.0.0.1:$port" SHIKA_DATABASE_URL="sqlite://$data/e2e.db?mode=rwc" \
-  SHIKA_BIN="$bin" npx playwright test "$@" || status=$?
+SHIKA_BASE_URL="http://127.0.0.1:$port" SHIKA_DATABASE_URL="$database" SHIKA_BIN="$bin" \
+  "$@" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- shika log (last 50 lines) ---" >&2
   tail -n 50 "$log" >&2
