@@ -531,10 +531,7 @@ async fn every_list_query_is_an_index_range_scan() {
     }
 
     for (name, query) in &queries {
-        let mut sql = query
-            .build(&store.reader, "EXPLAIN QUERY PLAN ")
-            .await
-            .unwrap();
+        let mut sql = query.build("EXPLAIN QUERY PLAN ");
         let rows = sql.build().fetch_all(&store.reader).await.unwrap();
         let plan: Vec<String> = rows
             .iter()
@@ -733,4 +730,44 @@ async fn many_failed_logins_from_one_address_refuse_that_address_for_a_while() {
         .verify_login("a@example.com", "correct horse", None)
         .await
         .is_ok());
+}
+
+#[tokio::test]
+async fn an_import_inserts_every_customer_in_order_or_none() {
+    let (store, _dir) = open_store().await;
+    let (test, _, _) = merchant(&store, "kofi@example.com").await;
+    let input = |email: &str| {
+        CustomerForCreate::from_json(&body(json!({ "email": email, "name": "Ama" }))).unwrap()
+    };
+
+    let ids = store
+        .import_customers(&test, ["a@example.com", "B@Example.com"].map(input))
+        .await
+        .unwrap();
+
+    let listed = store.list_customers(&test, &filter(&[])).await.unwrap();
+    let listed_ids: Vec<_> = listed.data.iter().map(|c| c.id.clone()).collect();
+    assert_eq!(listed_ids, [ids[1].clone(), ids[0].clone()]);
+    let found = store.find_customer(&test, &ids[1]).await.unwrap();
+    assert_eq!(found.email.as_deref(), Some("B@Example.com"));
+    let by_email = store
+        .list_customers(&test, &filter(&[("email", "b@example.com")]))
+        .await
+        .unwrap();
+    assert_eq!(by_email.data.len(), 1);
+
+    // A tenant whose merchant does not exist breaks the foreign key: nothing is kept.
+    let stranger = Tenant {
+        merchant_id: "mer_missing".into(),
+        mode: Mode::Test,
+    };
+    let failed = store
+        .import_customers(&stranger, ["c@example.com"].map(input))
+        .await;
+    assert!(failed.is_err());
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+        .fetch_one(&store.reader)
+        .await
+        .unwrap();
+    assert_eq!(count, 2);
 }
