@@ -160,13 +160,26 @@ impl Store {
     }
 
     /// The tenant a secret key acts for, or `None` for unknown and rolled keys. Keys are found
-    /// by their public prefix and checked against their keyed digest in constant time.
+    /// by their public prefix and checked against their keyed digest in constant time; keys
+    /// verified before are answered from memory by that digest, without a database round trip.
     pub async fn authenticate(&self, secret: &str) -> Result<Option<Tenant>> {
         let Some(lookup) = key_lookup(secret) else {
             return Ok(None);
         };
         if !(lookup.starts_with("sk_test_") || lookup.starts_with("sk_live_")) {
             return Ok(None);
+        }
+        let digest = key_digest(&self.key_secret, secret);
+        if let Some(known) = self.verified_keys.get(&digest) {
+            let last_used = self.note_key_use(&known.id, known.last_used).await?;
+            self.verified_keys.insert(
+                digest,
+                VerifiedKey {
+                    last_used,
+                    ..known.clone()
+                },
+            );
+            return Ok(Some(known.tenant));
         }
         let candidates = sqlx::query(
             "SELECT id, merchant_id, mode, last_used_at, secret_hash FROM api_keys \
@@ -197,16 +210,32 @@ impl Store {
             merchant_id: row.try_get("merchant_id")?,
             mode: Mode::parse(&mode).ok_or(Error::Internal)?,
         };
-        let now = self.now().unix_millis();
-        let last_used: Option<i64> = row.try_get("last_used_at")?;
-        if last_used.is_none_or(|at| now - at >= LAST_USED_RESOLUTION_MS) {
-            sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(row.try_get::<String, _>("id")?)
-                .execute(&self.writer)
-                .await?;
-        }
+        let id: String = row.try_get("id")?;
+        let last_used = self.note_key_use(&id, row.try_get("last_used_at")?).await?;
+        self.verified_keys.insert(
+            digest,
+            VerifiedKey {
+                id,
+                tenant: tenant.clone(),
+                last_used,
+            },
+        );
         Ok(Some(tenant))
+    }
+
+    /// Records a key's use when the recorded one is older than the resolution; answers the
+    /// last use now on record.
+    async fn note_key_use(&self, key_id: &str, last_used: Option<i64>) -> Result<Option<i64>> {
+        let now = self.now().unix_millis();
+        if last_used.is_some_and(|at| now - at < LAST_USED_RESOLUTION_MS) {
+            return Ok(last_used);
+        }
+        sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(key_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(Some(now))
     }
 
     /// A key stored before keyed digests (plain SHA-256, no lookup) gets both on first use.
@@ -283,7 +312,46 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        // The rolled key must stop working at once, also for requests it already authenticated.
+        self.verified_keys.clear();
         Ok(key)
+    }
+}
+
+/// A key this process has verified: which key, for whom, and its last recorded use.
+#[derive(Debug, Clone)]
+pub(super) struct VerifiedKey {
+    id: String,
+    tenant: Tenant,
+    last_used: Option<i64>,
+}
+
+/// Verified keys by keyed digest (never by the secret itself). Only a roll takes a key out of
+/// service, and rolls go through this process's store, which clears the cache; the cache is
+/// bounded by emptying it when full.
+#[derive(Default)]
+pub(super) struct VerifiedKeys(std::sync::Mutex<std::collections::HashMap<String, VerifiedKey>>);
+
+impl VerifiedKeys {
+    const CAPACITY: usize = 10_000;
+
+    fn get(&self, digest: &str) -> Option<VerifiedKey> {
+        self.0.lock().ok()?.get(digest).cloned()
+    }
+
+    fn insert(&self, digest: String, key: VerifiedKey) {
+        if let Ok(mut keys) = self.0.lock() {
+            if keys.len() >= Self::CAPACITY {
+                keys.clear();
+            }
+            keys.insert(digest, key);
+        }
+    }
+
+    fn clear(&self) {
+        if let Ok(mut keys) = self.0.lock() {
+            keys.clear();
+        }
     }
 }
 

@@ -38,6 +38,7 @@ pub struct Store {
     clock: Arc<Clock>,
     /// The secret that keys the digests of API keys.
     key_secret: Arc<[u8]>,
+    verified_keys: Arc<merchants::VerifiedKeys>,
 }
 
 impl Store {
@@ -78,6 +79,7 @@ impl Store {
             reader,
             clock: Arc::new(Clock::default()),
             key_secret,
+            verified_keys: Arc::default(),
         })
     }
 
