@@ -53,6 +53,9 @@ struct ServeArgs {
     /// API requests per second per secret key (burst: twice that); 0 turns the limit off.
     #[arg(long, env = "SHIKA_RATE_LIMIT", default_value_t = 100)]
     rate_limit: u32,
+    /// Also serve `GET /bench/ceiling` (for `make bench`).
+    #[arg(long, hide = true)]
+    bench_ceiling: bool,
 }
 
 #[derive(Subcommand)]
@@ -149,17 +152,19 @@ async fn serve(database: &Database, args: ServeArgs) -> Result<(), String> {
         .map_err(|error| format!("cannot listen on {addr}: {error}"))?;
     let local = listener.local_addr().map_err(|error| error.to_string())?;
     tracing::info!("listening on http://{local}");
-    crate::serve(
-        listener,
-        AppState {
-            store,
-            leptos_options,
-            rate_limiter: RateLimiter::new(args.rate_limit),
-        },
-        shutdown_signal(),
-    )
-    .await
-    .map_err(|error| format!("server error: {error}"))?;
+    let state = AppState {
+        store: store.clone(),
+        leptos_options,
+        rate_limiter: RateLimiter::new(args.rate_limit),
+    };
+    let app = if args.bench_ceiling {
+        crate::app_with_bench_ceiling(state)
+    } else {
+        crate::app(state)
+    };
+    crate::serve(listener, app, store, shutdown_signal())
+        .await
+        .map_err(|error| format!("server error: {error}"))?;
     tracing::info!("stopped");
     Ok(())
 }

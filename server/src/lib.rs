@@ -37,7 +37,21 @@ impl FromRef<AppState> for LeptosOptions {
 
 /// The whole application as one router, ready to serve or to call in tests.
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    with_middleware(Router::new(), state)
+}
+
+/// The application plus `GET /bench/ceiling`, which answers a fixed customer through the same
+/// server and middleware without touching the database: the HTTP ceiling `make bench` compares
+/// the API with. Only `shika serve --bench-ceiling` serves it.
+pub fn app_with_bench_ceiling(state: AppState) -> Router {
+    with_middleware(
+        Router::new().route("/bench/ceiling", get(bench_ceiling)),
+        state,
+    )
+}
+
+fn with_middleware(extra: Router<AppState>, state: AppState) -> Router {
+    extra
         .nest("/v1", api::router(&state))
         .route("/healthz", get(healthz))
         .merge(web::router(&state))
@@ -46,21 +60,29 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, letting requests in flight finish,
-/// then closes the database.
+/// Serves `app` (from [`app`] or [`app_with_bench_ceiling`]) on `listener` until `shutdown`
+/// resolves, letting requests in flight finish, then closes `store`.
 pub async fn serve(
     listener: TcpListener,
-    state: AppState,
+    app: Router,
+    store: Store,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let store = state.store.clone();
     // The peer address reaches handlers (login throttling per address).
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await?;
     store.close().await;
     Ok(())
+}
+
+async fn bench_ceiling() -> Json<serde_json::Value> {
+    Json(json!({
+        "id": "cus_abc123def456", "object": "customer", "email": "customer@example.com",
+        "name": "John Doe", "phone": "0241234567", "metadata": {"user_id": "123"},
+        "created_at": "2024-01-15T10:00:00.000Z", "updated_at": "2024-01-15T10:00:00.000Z"
+    }))
 }
 
 /// Answers once the database has answered a query.

@@ -2,7 +2,9 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use serde_json::json;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
 
 use crate::helpers::spawn_app;
 
@@ -179,4 +181,35 @@ async fn healthz_answers_json_after_asking_the_database() {
         .send(Request::get("/healthz").body(Body::empty()).unwrap())
         .await;
     assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn the_bench_ceiling_is_served_only_when_asked_for_through_the_same_middleware() {
+    // Arrange
+    let app = spawn_app().await;
+    let state = server::AppState {
+        store: app.store.clone(),
+        leptos_options: leptos::config::LeptosOptions::builder()
+            .output_name("shika")
+            .build(),
+        rate_limiter: server::rate_limit::RateLimiter::off(),
+    };
+    let with_ceiling = server::app_with_bench_ceiling(state);
+    let request = || Request::get("/bench/ceiling").body(Body::empty()).unwrap();
+
+    // Act
+    let served = with_ceiling.oneshot(request()).await.unwrap();
+    let normal = app.send(request()).await;
+
+    // Assert
+    assert_eq!(served.status(), StatusCode::OK);
+    assert!(served.headers()["request-id"]
+        .to_str()
+        .unwrap()
+        .starts_with("req_"));
+    assert_eq!(served.headers()["x-content-type-options"], "nosniff");
+    let body = served.into_body().collect().await.unwrap().to_bytes();
+    let customer: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(customer["object"], "customer");
+    assert_eq!(normal.status, StatusCode::NOT_FOUND);
 }
