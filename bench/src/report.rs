@@ -1,0 +1,227 @@
+//! The table `make bench` prints, with each target met or missed.
+
+use std::fmt::Write;
+use std::path::Path;
+use std::process::Command;
+
+use crate::load::Measurement;
+use crate::{Operation, Results};
+
+/// What the browser loads for a dashboard page: (raw bytes, gzip -9 bytes) of the WASM, the JS
+/// and the CSS.
+pub fn browser_bytes(site: &Path) -> Option<(u64, u64)> {
+    let mut raw = 0;
+    let mut gzipped = 0;
+    for file in ["shika.wasm", "shika.js", "shika.css"] {
+        let path = site.join("pkg").join(file);
+        raw += std::fs::metadata(&path).ok()?.len();
+        let output = Command::new("gzip").arg("-9c").arg(&path).output().ok()?;
+        gzipped += output.stdout.len() as u64;
+    }
+    Some((raw, gzipped))
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "MISSED"
+    }
+}
+
+fn find(results: &[(Operation, Measurement)], operation: Operation) -> Option<&Measurement> {
+    results
+        .iter()
+        .find(|(op, _)| *op == operation)
+        .map(|(_, m)| m)
+}
+
+fn row(out: &mut String, name: &str, shika: &Measurement, peer: Option<&Measurement>) {
+    let _ = write!(
+        out,
+        "| {name:<21} | {:>9.0} | {:>7.2} | {:>7.2} |",
+        shika.per_second(),
+        shika.percentile_ms(50),
+        shika.percentile_ms(99)
+    );
+    match peer {
+        Some(peer) => {
+            let _ = writeln!(
+                out,
+                " {:>9.0} | {:>7.2} | {:>7.2} | {:>6.1}× |",
+                peer.per_second(),
+                peer.percentile_ms(50),
+                peer.percentile_ms(99),
+                shika.per_second() / peer.per_second()
+            );
+        }
+        None => {
+            let _ = writeln!(out, " {:>9} | {:>7} | {:>7} | {:>7} |", "–", "–", "–", "–");
+        }
+    }
+}
+
+pub fn render(results: &Results) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n{} customers, {} connections, {} s per operation, loopback, rate limit off\n",
+        results.customers,
+        results.connections,
+        results.duration.as_secs()
+    );
+    let _ = writeln!(
+        out,
+        "| operation             | Shika r/s | p50 ms  | p99 ms  | peer r/s  | p50 ms  | p99 ms  | Shika/peer |"
+    );
+    let _ = writeln!(
+        out,
+        "|-----------------------|----------:|--------:|--------:|----------:|--------:|--------:|--------:|"
+    );
+    for (operation, measured) in &results.shika {
+        row(
+            &mut out,
+            operation.label(),
+            measured,
+            find(&results.peer, *operation),
+        );
+    }
+    row(&mut out, "HTTP ceiling", &results.ceiling, None);
+    row(&mut out, "write floor (no HTTP)", &results.floor, None);
+    row(&mut out, "dashboard SSR, 50 rows", &results.ssr, None);
+    let failures: Vec<String> = results
+        .shika
+        .iter()
+        .chain(&results.peer)
+        .filter(|(_, m)| m.failures > 0)
+        .map(|(op, m)| {
+            format!(
+                "{} ({} of {}; first: {})",
+                op.label(),
+                m.failures,
+                m.requests,
+                m.first_failure.as_deref().unwrap_or("connection error")
+            )
+        })
+        .collect();
+    if !failures.is_empty() {
+        let _ = writeln!(out, "\nfailed requests: {}", failures.join("; "));
+    }
+
+    let shika = |op| find(&results.shika, op).cloned().unwrap_or_default();
+    let ceiling = results.ceiling.per_second();
+    let retrieve = shika(Operation::Retrieve).per_second() / ceiling;
+    let first_page = shika(Operation::ListFirstPage);
+    let first = first_page.per_second() / ceiling;
+    let create = shika(Operation::Create).per_second() / results.floor.per_second();
+    let deep = shika(Operation::ListDeepPage).percentile_ms(50) / first_page.percentile_ms(50);
+    let worst_p99 = results
+        .shika
+        .iter()
+        .map(|(op, m)| (m.percentile_ms(99), op.label()))
+        .fold(
+            (0.0, ""),
+            |worst, this| if this.0 > worst.0 { this } else { worst },
+        );
+    let _ = writeln!(out, "\ntargets:");
+    let _ = writeln!(
+        out,
+        "- retrieve / ceiling = {:.0} % (≥ 70 %): {}",
+        retrieve * 100.0,
+        verdict(retrieve >= 0.7)
+    );
+    let _ = writeln!(
+        out,
+        "- list first page / ceiling = {:.0} % (≥ 50 %): {}",
+        first * 100.0,
+        verdict(first >= 0.5)
+    );
+    let _ = writeln!(
+        out,
+        "- create / write floor = {:.0} % (≥ 60 %): {}",
+        create * 100.0,
+        verdict(create >= 0.6)
+    );
+    let _ = writeln!(
+        out,
+        "- deep page p50 / first page p50 = {deep:.2}× (≤ 1.2×): {}",
+        verdict(deep <= 1.2)
+    );
+    let _ = writeln!(
+        out,
+        "- worst p99 = {:.2} ms, {} (≤ 10 ms for every operation): {}",
+        worst_p99.0,
+        worst_p99.1,
+        verdict(worst_p99.0 <= 10.0)
+    );
+    if !results.peer.is_empty() {
+        let slowest = results
+            .shika
+            .iter()
+            .filter_map(|(op, m)| {
+                let peer = find(&results.peer, *op)?;
+                Some((m.per_second() / peer.per_second(), op.label()))
+            })
+            .fold(
+                (f64::INFINITY, ""),
+                |low, this| if this.0 < low.0 { this } else { low },
+            );
+        let _ = writeln!(
+            out,
+            "- Shika / PocketBase, lowest = {:.1}×, {} (≥ 2× on every operation): {}",
+            slowest.0,
+            slowest.1,
+            verdict(slowest.0 >= 2.0)
+        );
+    }
+    match results.shika_rss_mb {
+        Some(rss) => {
+            let _ = writeln!(
+                out,
+                "- Shika peak RSS = {rss:.0} MB (≤ 100 MB): {}",
+                verdict(rss <= 100.0)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "- Shika peak RSS: not measured");
+        }
+    }
+    if let Some(rss) = results.peer_rss_mb {
+        let _ = writeln!(out, "  (PocketBase peak RSS = {rss:.0} MB)");
+    }
+    match results.browser_bytes {
+        Some((raw, gzipped)) => {
+            let _ = writeln!(
+                out,
+                "- /customers loads {:.0} KB gzip ({:.0} KB raw) of WASM + JS + CSS (≤ 250 KB gzip): {}",
+                gzipped as f64 / 1000.0,
+                raw as f64 / 1000.0,
+                verdict(gzipped <= 250_000)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "- /customers bundle: not found (build the site first)");
+        }
+    }
+    let ssr = results.ssr.percentile_ms(50);
+    let _ = writeln!(
+        out,
+        "- SSR of /customers with 50 rows p50 = {ssr:.2} ms (≤ 5 ms): {}",
+        verdict(ssr <= 5.0)
+    );
+    let _ = writeln!(
+        out,
+        "- seeding: Shika {} customers in {:.1} s (all data {:.1} s)",
+        results.customers,
+        results.shika_seed.customers_took.as_secs_f64(),
+        results.shika_seed.took.as_secs_f64()
+    );
+    if let Some(peer) = &results.peer_seed {
+        let _ = writeln!(
+            out,
+            "  PocketBase (straight into its SQLite file): {:.1} s",
+            peer.took.as_secs_f64()
+        );
+    }
+    out
+}

@@ -1,0 +1,232 @@
+//! Shika's side of the run: seeding its database through the store, the operations as REST
+//! requests, the write floor (the store's single-row inserts, no HTTP) and the dashboard's SSR.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use domain::store::Store;
+use domain::{
+    CustomerForCreate, Email, MerchantForCreate, Metadata, Mode, Name, PaymentForCreate, Phone,
+    SubscriptionForCreate, Tenant,
+};
+use http::{Method, Request};
+use http_body_util::Full;
+use hyper::body::Bytes;
+use serde_json::json;
+
+use crate::load::{Measurement, RequestFactory};
+use crate::{pick, Operation, Seeded};
+
+/// Customers per import transaction.
+const BATCH: usize = 50_000;
+
+pub struct ShikaData {
+    pub seeded: Seeded,
+    pub key: String,
+    pub session: String,
+}
+
+/// The customer as the seed shows it, numbered.
+fn customer(number: usize) -> CustomerForCreate {
+    CustomerForCreate {
+        email: Email::parse(&format!("customer{number}@example.com")).ok(),
+        name: Name::parse(&format!("Customer {number}")).ok(),
+        phone: Phone::parse("0241234567").ok(),
+        metadata: Metadata::from_json(&json!({ "user_id": number.to_string() }))
+            .unwrap_or_default(),
+    }
+}
+
+fn body(value: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    value.as_object().cloned().unwrap_or_default()
+}
+
+/// Fills a fresh database at `url` with `count` customers of one merchant (newest last), and
+/// payments and a subscription for the newest thousand.
+pub async fn seed(url: &str, count: usize) -> ShikaData {
+    let store = Store::open(url).await.expect("the bench database opens");
+    let input = MerchantForCreate::parse("Bench Shop", "bench@example.com", "bench password")
+        .expect("a valid merchant");
+    let (merchant, test_key, _) = store.create_merchant(input).await.expect("a merchant");
+    let tenant = Tenant {
+        merchant_id: merchant.id.clone(),
+        mode: Mode::Test,
+    };
+    let started = Instant::now();
+    let mut ids = Vec::with_capacity(count);
+    for start in (0..count).step_by(BATCH) {
+        let end = (start + BATCH).min(count);
+        let batch = store
+            .import_customers(&tenant, (start..end).map(customer))
+            .await
+            .expect("an import");
+        ids.extend(batch);
+    }
+    let customers_took = started.elapsed();
+    let newest: Vec<&String> = ids.iter().rev().take(1000).collect();
+    for (n, id) in newest.iter().enumerate() {
+        for amount in 0..10 {
+            let payment = PaymentForCreate::from_json(&body(json!({
+                "amount": 1000 + amount, "customer": id, "description": format!("Order {n}-{amount}")
+            })))
+            .expect("a valid payment");
+            store
+                .insert_payment(&tenant, payment)
+                .await
+                .expect("a payment");
+        }
+        let subscription = SubscriptionForCreate::from_json(&body(json!({
+            "customer": id, "amount": 2500, "interval": "month"
+        })))
+        .expect("a valid subscription");
+        store
+            .insert_subscription(&tenant, subscription)
+            .await
+            .expect("a subscription");
+    }
+    let session = store.create_session(&merchant.id).await.expect("a session");
+    store.close().await;
+    ShikaData {
+        seeded: Seeded::new(ids, customers_took, started.elapsed()),
+        key: test_key.secret,
+        session,
+    }
+}
+
+/// The REST request for `operation`, number `n`.
+pub fn requests(operation: Operation, data: &ShikaData) -> RequestFactory {
+    let seeded = data.seeded.clone();
+    let auth = format!("Bearer {}", data.key);
+    Arc::new(move |n| {
+        let (method, uri, body) = match operation {
+            Operation::Create => (
+                Method::POST,
+                "/v1/customers".to_owned(),
+                Some(
+                    json!({"email": format!("new{n}@example.com"), "name": "New Customer",
+                            "phone": "0241234567", "metadata": {"user_id": n.to_string()}}),
+                ),
+            ),
+            Operation::Retrieve => (
+                Method::GET,
+                format!("/v1/customers/{}", seeded.random_id(n)),
+                None,
+            ),
+            Operation::Update => (
+                Method::PATCH,
+                format!("/v1/customers/{}", seeded.random_id(n)),
+                Some(json!({"name": format!("Renamed {n}"), "metadata": {"vip": "true"}})),
+            ),
+            Operation::ListFirstPage => (Method::GET, "/v1/customers?limit=10".to_owned(), None),
+            Operation::ListByEmail => (
+                Method::GET,
+                format!(
+                    "/v1/customers?limit=10&email=customer{}%40example.com",
+                    pick(n, seeded.ids.len())
+                ),
+                None,
+            ),
+            Operation::ListDeepPage => (
+                Method::GET,
+                format!(
+                    "/v1/customers?limit=10&starting_after={}",
+                    seeded.deep_cursor()
+                ),
+                None,
+            ),
+            Operation::ListPayments => (
+                Method::GET,
+                format!("/v1/customers/{}/payments?limit=10", seeded.newest()),
+                None,
+            ),
+            Operation::Delete => (
+                Method::DELETE,
+                format!("/v1/customers/{}", seeded.to_delete(n)?),
+                None,
+            ),
+        };
+        let builder = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("host", "127.0.0.1")
+            .header("authorization", &auth);
+        Some(
+            match body {
+                Some(body) => builder
+                    .header("content-type", "application/json")
+                    .body(Full::new(Bytes::from(body.to_string()))),
+                None => builder.body(Full::default()),
+            }
+            .expect("a valid request"),
+        )
+    })
+}
+
+/// `GET /bench/ceiling`: the same server and middleware, no database.
+pub fn ceiling() -> RequestFactory {
+    Arc::new(|_| {
+        Request::get("/bench/ceiling")
+            .header("host", "127.0.0.1")
+            .body(Full::default())
+            .ok()
+    })
+}
+
+/// The dashboard's customer list with 50 rows, rendered on the server.
+pub fn dashboard_list(session: &str) -> RequestFactory {
+    let cookie = format!("shika_session={session}");
+    Arc::new(move |_| {
+        Request::get("/customers?limit=50")
+            .header("host", "127.0.0.1")
+            .header("cookie", &cookie)
+            .body(Full::default())
+            .ok()
+    })
+}
+
+/// The write floor: single-row inserts through the store (SQLite with Shika's pragmas and
+/// pools), `connections` at a time, no HTTP.
+pub async fn write_floor(url: &str, connections: usize, duration: Duration) -> Measurement {
+    let store = Store::open(url).await.expect("the floor database opens");
+    let input = MerchantForCreate::parse("Floor Shop", "floor@example.com", "floor password")
+        .expect("a valid merchant");
+    let (merchant, _, _) = store.create_merchant(input).await.expect("a merchant");
+    let tenant = Tenant {
+        merchant_id: merchant.id,
+        mode: Mode::Test,
+    };
+    let started = Instant::now();
+    let deadline = started + duration;
+    let workers: Vec<_> = (0..connections)
+        .map(|worker| {
+            let (store, tenant) = (store.clone(), tenant.clone());
+            tokio::spawn(async move {
+                let mut measured = Measurement::default();
+                let mut n = worker;
+                while Instant::now() < deadline {
+                    let sent = Instant::now();
+                    let inserted = store.insert_customer(&tenant, customer(n)).await;
+                    measured.requests += 1;
+                    measured.failures += u64::from(inserted.is_err());
+                    measured
+                        .latencies
+                        .push(u32::try_from(sent.elapsed().as_micros()).unwrap_or(u32::MAX));
+                    n += connections;
+                }
+                measured
+            })
+        })
+        .collect();
+    let mut total = Measurement::default();
+    for worker in workers {
+        if let Ok(part) = worker.await {
+            total.requests += part.requests;
+            total.failures += part.failures;
+            total.latencies.extend(part.latencies);
+        }
+    }
+    total.elapsed = started.elapsed();
+    total.latencies.sort_unstable();
+    store.close().await;
+    total
+}
