@@ -162,6 +162,11 @@ async fn secret_keys_are_stored_only_as_hashes() {
 async fn rolled_keys_stop_working_at_once() {
     let (store, _dir) = open_store().await;
     let (tenant, _, old) = merchant(&store, "kofi@example.com").await;
+    // Used before the roll, so the process remembers it as verified.
+    assert_eq!(
+        store.authenticate(&old.secret).await.unwrap(),
+        Some(tenant.clone())
+    );
     let new = store.roll_api_key(&tenant, &old.key.id).await.unwrap();
     assert_eq!(store.authenticate(&old.secret).await.unwrap(), None);
     assert_eq!(
