@@ -776,3 +776,26 @@ async fn an_import_inserts_every_customer_in_order_or_none() {
         .unwrap();
     assert_eq!(count, 2);
 }
+
+#[tokio::test]
+async fn concurrent_updates_of_different_fields_all_survive() {
+    let (store, _dir) = open_store().await;
+    let (test, _, _) = merchant(&store, "kofi@example.com").await;
+    let id = customer(&store, &test, "ama@example.com").await.id;
+
+    let updates = (0..24).map(|n| {
+        let (store, test, id) = (store.clone(), test.clone(), id.clone());
+        tokio::spawn(async move {
+            let change = body(json!({ "metadata": { format!("key{n}"): "set" } }));
+            let update = CustomerForUpdate::from_json(&change).unwrap();
+            store.update_customer(&test, &id, update).await.unwrap();
+        })
+    });
+    for update in updates.collect::<Vec<_>>() {
+        update.await.unwrap();
+    }
+
+    let merged = store.find_customer(&test, &id).await.unwrap();
+    assert_eq!(merged.metadata.iter().count(), 24);
+    assert_eq!(merged.email.as_deref(), Some("ama@example.com"));
+}
