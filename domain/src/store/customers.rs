@@ -121,27 +121,6 @@ impl Store {
     /// Deletes a customer; in the same transaction its active subscriptions are canceled and its
     /// payments let go of it.
     pub async fn delete_customer(&self, tenant: &Tenant, id: &str) -> Result<DeletedCustomer> {
-        let answer = DeletedCustomer {
-            id: id.to_owned(),
-            deleted: true,
-        };
-        // A customer with no payments and no active subscription goes in one statement, which
-        // checks that itself; otherwise (or if it is not there) the cascade's transaction runs.
-        let alone = sqlx::query(
-            "DELETE FROM customers WHERE id = $1 AND merchant_id = $2 AND mode = $3 \
-             AND NOT EXISTS (SELECT 1 FROM payments WHERE merchant_id = $2 AND mode = $3 \
-                 AND customer_id = $1) \
-             AND NOT EXISTS (SELECT 1 FROM subscriptions WHERE merchant_id = $2 AND mode = $3 \
-                 AND customer_id = $1 AND status = 'active')",
-        )
-        .bind(id)
-        .bind(&tenant.merchant_id)
-        .bind(tenant.mode.as_str())
-        .execute(&self.writer)
-        .await?;
-        if alone.rows_affected() == 1 {
-            return Ok(answer);
-        }
         let now = self.now().unix_millis();
         let mut tx = self.writer.begin().await?;
         let deleted =
@@ -175,7 +154,10 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(answer)
+        Ok(DeletedCustomer {
+            id: id.to_owned(),
+            deleted: true,
+        })
     }
 
     pub async fn list_customers(
