@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http::Request;
+use http::{Method, Request};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
@@ -29,6 +29,22 @@ pub struct Measurement {
 }
 
 impl Measurement {
+    /// The parts measured side by side during one run, as one measurement of `elapsed`.
+    pub fn combine(parts: impl IntoIterator<Item = Measurement>, elapsed: Duration) -> Self {
+        let mut total = Measurement {
+            elapsed,
+            ..Measurement::default()
+        };
+        for part in parts {
+            total.requests += part.requests;
+            total.failures += part.failures;
+            total.latencies.extend(part.latencies);
+            total.first_failure = total.first_failure.or(part.first_failure);
+        }
+        total.latencies.sort_unstable();
+        total
+    }
+
     pub fn per_second(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64().max(f64::EPSILON)
     }
@@ -60,18 +76,34 @@ pub async fn drive(
             tokio::spawn(async move { connection(addr, deadline, requests, sequence).await })
         })
         .collect();
-    let mut total = Measurement::default();
+    let mut parts = Vec::new();
     for worker in workers {
-        if let Ok(part) = worker.await {
-            total.requests += part.requests;
-            total.failures += part.failures;
-            total.latencies.extend(part.latencies);
-            total.first_failure = total.first_failure.or(part.first_failure);
-        }
+        parts.extend(worker.await.ok());
     }
-    total.elapsed = started.elapsed();
-    total.latencies.sort_unstable();
-    total
+    Measurement::combine(parts, started.elapsed())
+}
+
+/// A request to the server under test, with a JSON body when there is one.
+pub fn request(
+    method: Method,
+    uri: String,
+    headers: &[(&str, &str)],
+    body: Option<serde_json::Value>,
+) -> Request<Full<Bytes>> {
+    let mut builder = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("host", "127.0.0.1");
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    match body {
+        Some(body) => builder
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from(body.to_string()))),
+        None => builder.body(Full::default()),
+    }
+    .expect("a valid request")
 }
 
 async fn connection(

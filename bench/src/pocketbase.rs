@@ -6,14 +6,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use http::{Method, Request};
-use http_body_util::Full;
-use hyper::body::Bytes;
+use http::Method;
 use serde_json::json;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, QueryBuilder, Sqlite};
 
-use crate::load::RequestFactory;
+use crate::load::{self, RequestFactory};
 use crate::{pick, Operation, Seeded};
 
 const MIGRATION: &str = r#"
@@ -181,19 +179,7 @@ pub fn requests(operation: Operation, seeded: &Seeded) -> RequestFactory {
                 None,
             ),
         };
-        let builder = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header("host", "127.0.0.1");
-        Some(
-            match body {
-                Some(body) => builder
-                    .header("content-type", "application/json")
-                    .body(Full::new(Bytes::from(body.to_string()))),
-                None => builder.body(Full::default()),
-            }
-            .expect("a valid request"),
-        )
+        Some(load::request(method, uri, &[], body))
     })
 }
 

@@ -9,12 +9,10 @@ use domain::{
     CustomerForCreate, Email, MerchantForCreate, Metadata, Mode, Name, PaymentForCreate, Phone,
     SubscriptionForCreate, Tenant,
 };
-use http::{Method, Request};
-use http_body_util::Full;
-use hyper::body::Bytes;
+use http::Method;
 use serde_json::json;
 
-use crate::load::{Measurement, RequestFactory};
+use crate::load::{self, Measurement, RequestFactory};
 use crate::{pick, Operation, Seeded};
 
 /// Customers per import transaction.
@@ -145,30 +143,24 @@ pub fn requests(operation: Operation, data: &ShikaData) -> RequestFactory {
                 None,
             ),
         };
-        let builder = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header("host", "127.0.0.1")
-            .header("authorization", &auth);
-        Some(
-            match body {
-                Some(body) => builder
-                    .header("content-type", "application/json")
-                    .body(Full::new(Bytes::from(body.to_string()))),
-                None => builder.body(Full::default()),
-            }
-            .expect("a valid request"),
-        )
+        Some(load::request(
+            method,
+            uri,
+            &[("authorization", auth.as_str())],
+            body,
+        ))
     })
 }
 
 /// `GET /bench/ceiling`: the same server and middleware, no database.
 pub fn ceiling() -> RequestFactory {
     Arc::new(|_| {
-        Request::get("/bench/ceiling")
-            .header("host", "127.0.0.1")
-            .body(Full::default())
-            .ok()
+        Some(load::request(
+            Method::GET,
+            "/bench/ceiling".into(),
+            &[],
+            None,
+        ))
     })
 }
 
@@ -176,11 +168,12 @@ pub fn ceiling() -> RequestFactory {
 pub fn dashboard_list(session: &str) -> RequestFactory {
     let cookie = format!("shika_session={session}");
     Arc::new(move |_| {
-        Request::get("/customers?limit=50")
-            .header("host", "127.0.0.1")
-            .header("cookie", &cookie)
-            .body(Full::default())
-            .ok()
+        Some(load::request(
+            Method::GET,
+            "/customers?limit=50".into(),
+            &[("cookie", cookie.as_str())],
+            None,
+        ))
     })
 }
 
@@ -217,16 +210,11 @@ pub async fn write_floor(url: &str, connections: usize, duration: Duration) -> M
             })
         })
         .collect();
-    let mut total = Measurement::default();
+    let mut parts = Vec::new();
     for worker in workers {
-        if let Ok(part) = worker.await {
-            total.requests += part.requests;
-            total.failures += part.failures;
-            total.latencies.extend(part.latencies);
-        }
+        parts.extend(worker.await.ok());
     }
-    total.elapsed = started.elapsed();
-    total.latencies.sort_unstable();
+    let measured = Measurement::combine(parts, started.elapsed());
     store.close().await;
-    total
+    measured
 }
