@@ -375,6 +375,12 @@ async fn delete_cancels_active_subscriptions_and_keeps_payments_without_customer
 
     app.delete(&format!("/v1/customers/{id}")).await.ok();
 
+    // The customer had payments; listing them now is a 404 like any deleted customer.
+    for list in ["payments", "subscriptions"] {
+        app.get(&format!("/v1/customers/{id}/{list}"))
+            .await
+            .error(StatusCode::NOT_FOUND, "invalid_request_error");
+    }
     let sub = app
         .get(&format!(
             "/v1/subscriptions/{}",
