@@ -1,11 +1,14 @@
 //! Customers in the database: insert, find, update, delete (with its cascade) and list.
 
+use std::sync::Arc;
+
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row};
+use sqlx::{QueryBuilder, Row, SqlitePool};
+use tokio::sync::{mpsc, oneshot};
 
 use super::list::ListQuery;
 use super::random::object_id;
-use super::{find_one, metadata_json, stored_metadata, stored_time, Store};
+use super::{find_one, metadata_json, stored_metadata, stored_time, Clock, Store};
 use crate::customer::{
     Customer, CustomerFilter, CustomerForCreate, CustomerForUpdate, DeletedCustomer,
 };
@@ -19,14 +22,24 @@ const INSERT_COLUMNS: &str = "id, merchant_id, mode, email, email_normalized, na
     metadata, created_at, updated_at";
 
 impl Store {
+    /// Inserts a customer. Inserts that arrive while the writer is busy are written together,
+    /// see [`CustomerInserts`].
     pub async fn insert_customer(
         &self,
         tenant: &Tenant,
         input: CustomerForCreate,
     ) -> Result<Customer> {
-        let customer = self.new_customer(input)?;
-        insert_row(&self.writer, tenant, &customer).await?;
-        Ok(customer)
+        let (answer, answered) = oneshot::channel();
+        let pending = PendingInsert {
+            tenant: tenant.clone(),
+            input,
+            answer,
+        };
+        self.customer_inserts
+            .0
+            .send(pending)
+            .map_err(|_| Error::Internal)?;
+        answered.await.map_err(|_| Error::Internal)?
     }
 
     /// Inserts many customers in one transaction, all or none, in the order given (the last one
@@ -37,44 +50,17 @@ impl Store {
         tenant: &Tenant,
         inputs: impl IntoIterator<Item = CustomerForCreate>,
     ) -> Result<Vec<String>> {
-        // 10 parameters a row, well under SQLite's (and PostgreSQL's) limit per statement.
-        const ROWS_PER_STATEMENT: usize = 500;
         let customers = inputs
             .into_iter()
-            .map(|input| self.new_customer(input))
+            .map(|input| new_customer(&self.clock, input))
             .collect::<Result<Vec<_>>>()?;
         let mut tx = self.writer.begin().await?;
         for chunk in customers.chunks(ROWS_PER_STATEMENT) {
-            let mut sql = QueryBuilder::new(format!("INSERT INTO customers ({INSERT_COLUMNS}) "));
-            sql.push_values(chunk, |mut row, customer| {
-                row.push_bind(&customer.id)
-                    .push_bind(&tenant.merchant_id)
-                    .push_bind(tenant.mode.as_str())
-                    .push_bind(&customer.email)
-                    .push_bind(customer.email.as_ref().map(|e| e.to_lowercase()))
-                    .push_bind(&customer.name)
-                    .push_bind(&customer.phone)
-                    .push_bind(metadata_json(&customer.metadata))
-                    .push_bind(customer.created_at.unix_millis())
-                    .push_bind(customer.updated_at.unix_millis());
-            });
-            sql.build().execute(&mut *tx).await?;
+            let rows: Vec<_> = chunk.iter().map(|customer| (tenant, customer)).collect();
+            insert_rows(&mut *tx, &rows).await?;
         }
         tx.commit().await?;
         Ok(customers.into_iter().map(|customer| customer.id).collect())
-    }
-
-    fn new_customer(&self, input: CustomerForCreate) -> Result<Customer> {
-        let now = self.now();
-        Ok(Customer {
-            id: object_id(Customer::ID_PREFIX)?,
-            email: input.email.map(String::from),
-            name: input.name.map(String::from),
-            phone: input.phone.map(String::from),
-            metadata: input.metadata,
-            created_at: now,
-            updated_at: now,
-        })
     }
 
     pub async fn find_customer(&self, tenant: &Tenant, id: &str) -> Result<Customer> {
@@ -229,27 +215,112 @@ fn bind_update<'q>(
         .bind(customer.id.clone())
 }
 
-async fn insert_row(
+/// 10 parameters a row, well under SQLite's (and PostgreSQL's) limit per statement.
+const ROWS_PER_STATEMENT: usize = 500;
+
+fn new_customer(clock: &Clock, input: CustomerForCreate) -> Result<Customer> {
+    let now = clock.tick();
+    Ok(Customer {
+        id: object_id(Customer::ID_PREFIX)?,
+        email: input.email.map(String::from),
+        name: input.name.map(String::from),
+        phone: input.phone.map(String::from),
+        metadata: input.metadata,
+        created_at: now,
+        updated_at: now,
+    })
+}
+
+/// New customers, each with its tenant, in one multi-row statement.
+async fn insert_rows(
     executor: impl sqlx::SqliteExecutor<'_>,
-    tenant: &Tenant,
-    customer: &Customer,
+    rows: &[(&Tenant, &Customer)],
 ) -> Result<()> {
-    sqlx::query(&format!(
-        "INSERT INTO customers ({INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-    ))
-    .bind(&customer.id)
-    .bind(&tenant.merchant_id)
-    .bind(tenant.mode.as_str())
-    .bind(&customer.email)
-    .bind(customer.email.as_ref().map(|e| e.to_lowercase()))
-    .bind(&customer.name)
-    .bind(&customer.phone)
-    .bind(metadata_json(&customer.metadata))
-    .bind(customer.created_at.unix_millis())
-    .bind(customer.updated_at.unix_millis())
-    .execute(executor)
-    .await?;
+    let mut sql = QueryBuilder::new(format!("INSERT INTO customers ({INSERT_COLUMNS}) "));
+    sql.push_values(rows, |mut row, (tenant, customer)| {
+        row.push_bind(customer.id.clone())
+            .push_bind(tenant.merchant_id.clone())
+            .push_bind(tenant.mode.as_str())
+            .push_bind(customer.email.clone())
+            .push_bind(customer.email.as_ref().map(|e| e.to_lowercase()))
+            .push_bind(customer.name.clone())
+            .push_bind(customer.phone.clone())
+            .push_bind(metadata_json(&customer.metadata))
+            .push_bind(customer.created_at.unix_millis())
+            .push_bind(customer.updated_at.unix_millis());
+    });
+    sql.build().execute(executor).await?;
     Ok(())
+}
+
+/// The queue of customers waiting to be inserted. A worker writes whatever has queued up while
+/// the writer was busy as one statement, so 64 concurrent creates cost a few trips to the
+/// writer rather than 64; a lone create still goes straight through. Each is stamped and given
+/// its id in queue order, so creation order and list order agree.
+pub(super) struct CustomerInserts(mpsc::UnboundedSender<PendingInsert>);
+
+struct PendingInsert {
+    tenant: Tenant,
+    input: CustomerForCreate,
+    answer: oneshot::Sender<Result<Customer>>,
+}
+
+impl CustomerInserts {
+    /// Starts the worker on a thread of its own, so the store does not depend on the runtime
+    /// that opened it; the thread ends when the last clone of the store is dropped.
+    pub(super) fn start(writer: SqlitePool, clock: Arc<Clock>) -> Result<Self> {
+        let (queue, queued) = mpsc::unbounded_channel();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| {
+                tracing::error!(%error, "cannot start the insert worker's runtime");
+                Error::Internal
+            })?;
+        std::thread::Builder::new()
+            .name("shika-inserts".into())
+            .spawn(move || runtime.block_on(write_queued_inserts(writer, clock, queued)))
+            .map_err(|error| {
+                tracing::error!(%error, "cannot start the insert worker");
+                Error::Internal
+            })?;
+        Ok(CustomerInserts(queue))
+    }
+}
+
+async fn write_queued_inserts(
+    writer: SqlitePool,
+    clock: Arc<Clock>,
+    mut queued: mpsc::UnboundedReceiver<PendingInsert>,
+) {
+    let mut pending = Vec::new();
+    while queued.recv_many(&mut pending, ROWS_PER_STATEMENT).await > 0 {
+        let mut made = Vec::new();
+        for insert in pending.drain(..) {
+            match new_customer(&clock, insert.input) {
+                Ok(customer) => made.push((insert.tenant, customer, insert.answer)),
+                Err(error) => {
+                    let _ = insert.answer.send(Err(error));
+                }
+            }
+        }
+        let rows: Vec<_> = made
+            .iter()
+            .map(|(tenant, customer, _)| (tenant, customer))
+            .collect();
+        let together = insert_rows(&writer, &rows).await;
+        if together.is_ok() || made.len() == 1 {
+            for (_, customer, answer) in made {
+                let _ = answer.send(together.clone().map(|()| customer));
+            }
+        } else {
+            // One failing row (say, a merchant deleted meanwhile) must not fail the others.
+            for (tenant, customer, answer) in made {
+                let alone = insert_rows(&writer, &[(&tenant, &customer)]).await;
+                let _ = answer.send(alone.map(|()| customer));
+            }
+        }
+    }
 }
 
 fn customer_from_row(row: &SqliteRow) -> Result<Customer> {

@@ -39,6 +39,7 @@ pub struct Store {
     /// The secret that keys the digests of API keys.
     key_secret: Arc<[u8]>,
     verified_keys: Arc<merchants::VerifiedKeys>,
+    customer_inserts: Arc<customers::CustomerInserts>,
 }
 
 impl Store {
@@ -74,10 +75,15 @@ impl Store {
             Some(secret) => secret.as_bytes().into(),
             None => generated_key_secret(&writer).await?.into_bytes().into(),
         };
+        let clock = Arc::new(Clock::default());
         Ok(Store {
+            customer_inserts: Arc::new(customers::CustomerInserts::start(
+                writer.clone(),
+                clock.clone(),
+            )?),
             writer,
             reader,
-            clock: Arc::new(Clock::default()),
+            clock,
             key_secret,
             verified_keys: Arc::default(),
         })

@@ -799,3 +799,43 @@ async fn concurrent_updates_of_different_fields_all_survive() {
     assert_eq!(merged.metadata.iter().count(), 24);
     assert_eq!(merged.email.as_deref(), Some("ama@example.com"));
 }
+
+#[tokio::test]
+async fn concurrent_inserts_all_land_and_one_bad_row_fails_alone() {
+    let (store, _dir) = open_store().await;
+    let (test, _, _) = merchant(&store, "kofi@example.com").await;
+    let stranger = Tenant {
+        merchant_id: "acct_missing".into(),
+        mode: Mode::Test,
+    };
+
+    let inserts: Vec<_> = (0..40)
+        .map(|n| {
+            let store = store.clone();
+            let tenant = if n == 17 {
+                stranger.clone()
+            } else {
+                test.clone()
+            };
+            tokio::spawn(async move {
+                let input = CustomerForCreate::from_json(&body(json!({ "name": format!("C{n}") })))
+                    .unwrap();
+                store.insert_customer(&tenant, input).await
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for insert in inserts {
+        answers.push(insert.await.unwrap());
+    }
+
+    assert_eq!(answers.iter().filter(|a| a.is_err()).count(), 1);
+    assert!(answers[17].is_err());
+    let limit = filter(&[("limit", "100")]);
+    let listed = store.list_customers(&test, &limit).await.unwrap();
+    assert_eq!(listed.data.len(), 39);
+    // Newest first: the list's order is the order of the answers' timestamps.
+    let mut stamps: Vec<_> = listed.data.iter().map(|c| c.created_at).collect();
+    stamps.reverse();
+    assert!(stamps.windows(2).all(|pair| pair[0] <= pair[1]));
+}
