@@ -1,6 +1,7 @@
 //! Shika's side of the run: seeding its database through the store, the operations as REST
 //! requests, the write floor (the store's single-row inserts, no HTTP) and the dashboard's SSR.
 
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -11,6 +12,7 @@ use domain::{
 };
 use http::Method;
 use serde_json::json;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::load::{self, Measurement, RequestFactory};
 use crate::{pick, Operation, Seeded};
@@ -177,28 +179,51 @@ pub fn dashboard_list(session: &str) -> RequestFactory {
     })
 }
 
-/// The write floor: single-row inserts through the store (SQLite with Shika's pragmas and
-/// pools), `connections` at a time, no HTTP.
+/// The write floor: single-row insert transactions straight through SQLite, with the store's
+/// pragmas and its one writer connection, `connections` tasks at a time, no HTTP and none of
+/// the store's batching.
 pub async fn write_floor(url: &str, connections: usize, duration: Duration) -> Measurement {
+    // The store creates the schema and a merchant; then it steps aside.
     let store = Store::open(url).await.expect("the floor database opens");
     let input = MerchantForCreate::parse("Floor Shop", "floor@example.com", "floor password")
         .expect("a valid merchant");
     let (merchant, _, _) = store.create_merchant(input).await.expect("a merchant");
-    let tenant = Tenant {
-        merchant_id: merchant.id,
-        mode: Mode::Test,
-    };
+    store.close().await;
+    let options = SqliteConnectOptions::from_str(url)
+        .expect("a SQLite URL")
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    let writer = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .expect("the floor's writer");
+    let merchant_id = Arc::new(merchant.id);
     let started = Instant::now();
     let deadline = started + duration;
     let workers: Vec<_> = (0..connections)
         .map(|worker| {
-            let (store, tenant) = (store.clone(), tenant.clone());
+            let (writer, merchant_id) = (writer.clone(), merchant_id.clone());
             tokio::spawn(async move {
                 let mut measured = Measurement::default();
                 let mut n = worker;
                 while Instant::now() < deadline {
                     let sent = Instant::now();
-                    let inserted = store.insert_customer(&tenant, customer(n)).await;
+                    let inserted = sqlx::query(
+                        "INSERT INTO customers (id, merchant_id, mode, email, email_normalized, \
+                         name, phone, metadata, created_at, updated_at) \
+                         VALUES ($1, $2, 'test', $3, $3, $4, '0241234567', $5, $6, $6)",
+                    )
+                    .bind(format!("cus_floor{n:016}"))
+                    .bind(merchant_id.as_str())
+                    .bind(format!("customer{n}@example.com"))
+                    .bind(format!("Customer {n}"))
+                    .bind(json!({ "user_id": n.to_string() }).to_string())
+                    .bind(1_705_312_800_000_i64 + n as i64)
+                    .execute(&writer)
+                    .await;
                     measured.requests += 1;
                     measured.failures += u64::from(inserted.is_err());
                     measured
@@ -215,6 +240,6 @@ pub async fn write_floor(url: &str, connections: usize, duration: Duration) -> M
         parts.extend(worker.await.ok());
     }
     let measured = Measurement::combine(parts, started.elapsed());
-    store.close().await;
+    writer.close().await;
     measured
 }
