@@ -1,7 +1,6 @@
 //! Shika's side of the run: seeding its database through the store, the operations as REST
 //! requests, the write floor (the store's single-row inserts, no HTTP) and the dashboard's SSR.
 
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,7 +11,7 @@ use domain::{
 };
 use http::Method;
 use serde_json::json;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::SqlitePoolOptions;
 
 use crate::load::{self, Measurement, RequestFactory};
 use crate::{pick, Operation, Seeded};
@@ -189,12 +188,7 @@ pub async fn write_floor(url: &str, connections: usize, duration: Duration) -> M
         .expect("a valid merchant");
     let (merchant, _, _) = store.create_merchant(input).await.expect("a merchant");
     store.close().await;
-    let options = SqliteConnectOptions::from_str(url)
-        .expect("a SQLite URL")
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10));
+    let options = domain::store::connect_options(url).expect("a SQLite URL");
     let writer = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(options)

@@ -52,16 +52,7 @@ impl Store {
     /// Like `open`; `key_secret` (when given) keys the digests of API keys instead of a secret
     /// generated and kept in the database, so the database alone cannot verify a key.
     pub async fn open_with_key_secret(url: &str, key_secret: Option<&str>) -> Result<Self> {
-        let options = SqliteConnectOptions::from_str(url)
-            .map_err(|error| {
-                tracing::error!(%error, "invalid DATABASE_URL");
-                Error::Internal
-            })?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+        let options = connect_options(url)?;
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options.clone())
@@ -117,6 +108,22 @@ impl Store {
     fn now(&self) -> Timestamp {
         self.clock.tick()
     }
+}
+
+/// How every connection to the database at `url` is opened: created if missing, WAL, `NORMAL`
+/// syncing, foreign keys on, and a busy timeout. (The bench's write floor opens its own
+/// connection with these too.)
+pub fn connect_options(url: &str) -> Result<SqliteConnectOptions> {
+    Ok(SqliteConnectOptions::from_str(url)
+        .map_err(|error| {
+            tracing::error!(%error, "invalid DATABASE_URL");
+            Error::Internal
+        })?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10)))
 }
 
 /// The key-hashing secret made on first start, the same for every process on this database.
