@@ -2,7 +2,9 @@
 //!
 //! SQLite runs in WAL mode with foreign keys on and a busy timeout. Writes go through a pool of
 //! one connection (SQLite has one writer at a time anyway; queuing in the pool is cheaper than
-//! lock retries), reads through a pool of several. The SQL sticks to what PostgreSQL runs too:
+//! lock retries), reads through a pool of several. New customers are written in batches by a
+//! worker thread (see `customers::CustomerInserts`), and verified API keys are remembered in
+//! memory until a key is rolled. The SQL sticks to what PostgreSQL runs too:
 //! `$n` placeholders, BIGINT milliseconds, TEXT modes, row-value comparisons.
 
 mod customers;
