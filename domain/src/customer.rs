@@ -5,8 +5,8 @@ use serde_json::{Map, Value};
 
 use crate::error::Result;
 use crate::fields::{
-    optional_string, parse_field, parse_metadata_change, reject_unknown, string_change, Change,
-    Email, Metadata, MetadataChange, Name, Phone,
+    check_body, optional_string, parse_field, parse_metadata_change, string_change, Change, Email,
+    Metadata, MetadataChange, Name, Phone,
 };
 use crate::list::{non_empty, ListParams, QueryParams};
 use crate::timestamp::Timestamp;
@@ -77,7 +77,7 @@ pub struct CustomerForCreate {
 
 impl CustomerForCreate {
     pub fn from_json(body: &Map<String, Value>) -> Result<Self> {
-        reject_unknown(body, WRITABLE)?;
+        check_body(body, WRITABLE)?;
         Ok(CustomerForCreate {
             email: optional_string(body, "email")?
                 .map(|text| parse_field("email", text, Email::parse))
@@ -117,7 +117,7 @@ pub struct CustomerForUpdate {
 
 impl CustomerForUpdate {
     pub fn from_json(body: &Map<String, Value>) -> Result<Self> {
-        reject_unknown(body, WRITABLE)?;
+        check_body(body, WRITABLE)?;
         Ok(CustomerForUpdate {
             email: parse_change(body, "email", Email::parse)?,
             name: parse_change(body, "name", Name::parse)?,

@@ -91,6 +91,16 @@ impl Error {
 #[cfg(feature = "store")]
 impl From<sqlx::Error> for Error {
     fn from(error: sqlx::Error) -> Self {
+        // Input is checked for NUL characters before it gets here; an id from a URL is the one
+        // text that reaches a query unchecked, and PostgreSQL refuses NUL in any text.
+        const CHARACTER_NOT_IN_REPERTOIRE: &str = "22021";
+        if error
+            .as_database_error()
+            .and_then(|error| error.code())
+            .is_some_and(|code| code == CHARACTER_NOT_IN_REPERTOIRE)
+        {
+            return crate::fields::nul_error("id");
+        }
         tracing::error!(%error, "database error");
         Error::Internal
     }

@@ -302,12 +302,36 @@ pub fn parse_metadata_change(value: &Value) -> Result<MetadataChange> {
     Ok(MetadataChange::Merge(entries))
 }
 
-/// Refuses any key of `body` not in `allowed`, naming it.
-pub fn reject_unknown(body: &Map<String, Value>, allowed: &[&str]) -> Result<()> {
-    match body.keys().find(|key| !allowed.contains(&key.as_str())) {
-        Some(key) => Err(Error::unknown(key.as_str())),
+/// Refuses any key of `body` not in `allowed`, naming it, and any text anywhere in it holding a
+/// NUL character (U+0000), which no field may contain: PostgreSQL cannot store it, so neither
+/// backend takes it.
+pub fn check_body(body: &Map<String, Value>, allowed: &[&str]) -> Result<()> {
+    if let Some(key) = body.keys().find(|key| !allowed.contains(&key.as_str())) {
+        return Err(Error::unknown(key.as_str()));
+    }
+    match body.iter().find(|(_, value)| holds_nul(value)) {
+        Some((key, _)) => Err(nul_error(key)),
         None => Ok(()),
     }
+}
+
+fn holds_nul(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.contains('\0'),
+        Value::Array(items) => items.iter().any(holds_nul),
+        Value::Object(object) => object
+            .iter()
+            .any(|(key, value)| key.contains('\0') || holds_nul(value)),
+        _ => false,
+    }
+}
+
+/// The error for text holding a NUL character.
+pub fn nul_error(param: &str) -> Error {
+    Error::invalid(
+        param,
+        format!("Invalid {param}: text must not contain NUL characters (\\u0000)."),
+    )
 }
 
 /// A string field that may be cleared: absent → `Keep`; `null`, `""` or blank → `Clear`.
@@ -525,6 +549,19 @@ mod tests {
     }
 
     #[test]
+    fn bodies_with_nul_anywhere_are_refused_naming_the_field() {
+        for (body, param) in [
+            (json!({"name": "a\u{0}b"}), "name"),
+            (json!({"metadata": {"k": "v\u{0}"}}), "metadata"),
+            (json!({"metadata": {"k\u{0}": "v"}}), "metadata"),
+        ] {
+            let error = check_body(body.as_object().unwrap(), &["name", "metadata"]).unwrap_err();
+            assert_eq!(error.param(), Some(param), "{body}");
+        }
+        assert!(check_body(json!({"name": "a b"}).as_object().unwrap(), &["name"]).is_ok());
+    }
+
+    #[test]
     fn string_fields_treat_null_and_blank_as_clear() {
         let body = json!({"a": null, "b": "", "c": "  ", "d": "x", "e": 5});
         let body = body.as_object().unwrap();
@@ -539,7 +576,7 @@ mod tests {
     #[test]
     fn unknown_keys_are_named() {
         let body = json!({"email": "a@b.co", "colour": "red"});
-        let error = reject_unknown(body.as_object().unwrap(), &["email"]).unwrap_err();
+        let error = check_body(body.as_object().unwrap(), &["email"]).unwrap_err();
         assert_eq!(error, Error::unknown("colour"));
     }
 }

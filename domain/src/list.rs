@@ -16,6 +16,9 @@ impl QueryParams {
     pub fn parse(pairs: impl IntoIterator<Item = (String, String)>) -> Result<Self> {
         let mut params = BTreeMap::new();
         for (name, value) in pairs {
+            if name.contains('\0') || value.contains('\0') {
+                return Err(crate::fields::nul_error(&name));
+            }
             if params.contains_key(&name) {
                 return Err(Error::invalid(
                     &name,

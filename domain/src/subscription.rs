@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::fields::{optional_string, reject_unknown, Metadata};
+use crate::fields::{check_body, optional_string, Metadata};
 use crate::list::{non_empty, ListParams, QueryParams};
 use crate::payment::{parse_amount, parse_currency, Currency};
 use crate::timestamp::Timestamp;
@@ -124,7 +124,7 @@ pub struct SubscriptionForCreate {
 
 impl SubscriptionForCreate {
     pub fn from_json(body: &Map<String, Value>) -> Result<Self> {
-        reject_unknown(
+        check_body(
             body,
             &["customer", "amount", "currency", "interval", "metadata"],
         )?;
