@@ -5,13 +5,12 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use domain::store::Store;
+use domain::store::{RateLimit, Store};
 use domain::MerchantForCreate;
 use leptos::config::get_configuration;
 use serde_json::json;
 use tracing_subscriber::EnvFilter;
 
-use crate::rate_limit::RateLimiter;
 use crate::AppState;
 
 const DEFAULT_DATABASE_URL: &str = "sqlite://shika.db?mode=rwc";
@@ -155,7 +154,7 @@ async fn serve(database: &Database, args: ServeArgs) -> Result<(), String> {
     let state = AppState {
         store: store.clone(),
         leptos_options,
-        rate_limiter: RateLimiter::new(args.rate_limit),
+        rate_limit: RateLimit::per_second(args.rate_limit),
     };
     let app = if args.bench_ceiling {
         crate::app_with_bench_ceiling(state)

@@ -3,7 +3,6 @@
 
 pub mod api;
 pub mod cli;
-pub mod rate_limit;
 mod request_log;
 mod security_headers;
 mod web;
@@ -15,18 +14,18 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use domain::store::Store;
+use domain::store::{RateLimit, Store};
 use leptos::config::LeptosOptions;
 use serde_json::json;
 use tokio::net::TcpListener;
 
 /// What every handler can reach: the database, the Leptos site settings and the API's rate
-/// limiter.
+/// limit (counted by the store, so processes on one PostgreSQL share it).
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub leptos_options: LeptosOptions,
-    pub rate_limiter: rate_limit::RateLimiter,
+    pub rate_limit: RateLimit,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -2,13 +2,14 @@
 
 use std::sync::Arc;
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, SqlitePool};
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::{Any, AnyPool, Row};
 use tokio::sync::{mpsc, oneshot};
 
 use super::list::ListQuery;
 use super::random::object_id;
-use super::{find_one, metadata_json, stored_metadata, stored_time, Clock, Store};
+use super::sql::{Sql, Value};
+use super::{find_one, find_one_locked, metadata_json, stored_metadata, stored_time, Clock, Store};
 use crate::customer::{
     Customer, CustomerFilter, CustomerForCreate, CustomerForUpdate, DeletedCustomer,
 };
@@ -22,20 +23,26 @@ const INSERT_COLUMNS: &str = "id, merchant_id, mode, email, email_normalized, na
     metadata, created_at, updated_at";
 
 impl Store {
-    /// Inserts a customer. Inserts that arrive while the writer is busy are written together,
-    /// see [`CustomerInserts`].
+    /// Inserts a customer. On SQLite, inserts that arrive while the writer is busy are written
+    /// together, see [`CustomerInserts`]; PostgreSQL takes concurrent inserts on its own.
     pub async fn insert_customer(
         &self,
         tenant: &Tenant,
         input: CustomerForCreate,
     ) -> Result<Customer> {
+        let Some(single_process) = &self.single_process else {
+            let customer = new_customer(&self.clock, input)?;
+            insert_rows(&self.writer, &[(tenant, &customer)]).await?;
+            return Ok(customer);
+        };
         let (answer, answered) = oneshot::channel();
         let pending = PendingInsert {
             tenant: tenant.clone(),
             input,
             answer,
         };
-        self.customer_inserts
+        single_process
+            .customer_inserts
             .0
             .send(pending)
             .map_err(|_| Error::Internal)?;
@@ -71,7 +78,7 @@ impl Store {
     /// each other. The customer is read from a reader and written only if it is still exactly
     /// as read (one statement on the writer instead of a four-step transaction); when another
     /// write got there first, it is read again, and after a few such races the update runs as
-    /// one read-and-write transaction on the writer.
+    /// one read-and-write transaction on the writer, the row locked from read to write.
     pub async fn update_customer(
         &self,
         tenant: &Tenant,
@@ -95,7 +102,8 @@ impl Store {
             }
         }
         let mut tx = self.writer.begin().await?;
-        let current = find_one(&mut *tx, TABLE, tenant, id, customer_from_row).await?;
+        let lock = self.backend.lock_for_update();
+        let current = find_one_locked(&mut *tx, TABLE, tenant, id, lock, customer_from_row).await?;
         let customer = update.apply(current, self.now())?;
         bind_update(sqlx::query(UPDATE_CUSTOMER), &customer)
             .execute(&mut *tx)
@@ -202,9 +210,9 @@ const UPDATE_UNCHANGED_CUSTOMER: &str = "UPDATE customers SET email = $1, email_
     AND metadata = $11 AND updated_at = $12";
 
 fn bind_update<'q>(
-    query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    query: sqlx::query::Query<'q, Any, AnyArguments<'q>>,
     customer: &Customer,
-) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+) -> sqlx::query::Query<'q, Any, AnyArguments<'q>> {
     query
         .bind(customer.email.clone())
         .bind(customer.email.as_ref().map(|e| e.to_lowercase()))
@@ -233,23 +241,28 @@ fn new_customer(clock: &Clock, input: CustomerForCreate) -> Result<Customer> {
 
 /// New customers, each with its tenant, in one multi-row statement.
 async fn insert_rows(
-    executor: impl sqlx::SqliteExecutor<'_>,
+    executor: impl sqlx::Executor<'_, Database = Any>,
     rows: &[(&Tenant, &Customer)],
 ) -> Result<()> {
-    let mut sql = QueryBuilder::new(format!("INSERT INTO customers ({INSERT_COLUMNS}) "));
-    sql.push_values(rows, |mut row, (tenant, customer)| {
-        row.push_bind(customer.id.clone())
-            .push_bind(tenant.merchant_id.clone())
-            .push_bind(tenant.mode.as_str())
-            .push_bind(customer.email.clone())
-            .push_bind(customer.email.as_ref().map(|e| e.to_lowercase()))
-            .push_bind(customer.name.clone())
-            .push_bind(customer.phone.clone())
-            .push_bind(metadata_json(&customer.metadata))
-            .push_bind(customer.created_at.unix_millis())
-            .push_bind(customer.updated_at.unix_millis());
-    });
-    sql.build().execute(executor).await?;
+    let mut sql = Sql::new(format!("INSERT INTO customers ({INSERT_COLUMNS}) VALUES "));
+    for (i, (tenant, customer)) in rows.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push_tuple([
+            Value::from(customer.id.clone()),
+            Value::from(tenant.merchant_id.clone()),
+            Value::from(tenant.mode.as_str()),
+            Value::from(customer.email.clone()),
+            Value::from(customer.email.as_ref().map(|e| e.to_lowercase())),
+            Value::from(customer.name.clone()),
+            Value::from(customer.phone.clone()),
+            Value::from(metadata_json(&customer.metadata)),
+            Value::from(customer.created_at.unix_millis()),
+            Value::from(customer.updated_at.unix_millis()),
+        ]);
+    }
+    sql.query().execute(executor).await?;
     Ok(())
 }
 
@@ -268,7 +281,7 @@ struct PendingInsert {
 impl CustomerInserts {
     /// Starts the worker on a thread of its own, so the store does not depend on the runtime
     /// that opened it; the thread ends when the last clone of the store is dropped.
-    pub(super) fn start(writer: SqlitePool, clock: Arc<Clock>) -> Result<Self> {
+    pub(super) fn start(writer: AnyPool, clock: Arc<Clock>) -> Result<Self> {
         let (queue, queued) = mpsc::unbounded_channel();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -289,7 +302,7 @@ impl CustomerInserts {
 }
 
 async fn write_queued_inserts(
-    writer: SqlitePool,
+    writer: AnyPool,
     clock: Arc<Clock>,
     mut queued: mpsc::UnboundedReceiver<PendingInsert>,
 ) {
@@ -323,7 +336,7 @@ async fn write_queued_inserts(
     }
 }
 
-fn customer_from_row(row: &SqliteRow) -> Result<Customer> {
+fn customer_from_row(row: &AnyRow) -> Result<Customer> {
     Ok(Customer {
         id: row.try_get("id")?,
         email: row.try_get("email")?,

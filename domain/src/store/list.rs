@@ -2,9 +2,10 @@
 //! keyset cursor on `(created_at, seq)`, newest first. The indexes in the migrations are shaped
 //! for exactly this, so every page is an index range scan however deep it is.
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::any::AnyRow;
+use sqlx::AnyPool;
 
+use super::sql::Sql;
 use crate::error::{Error, Result};
 use crate::list::{Cursor, ListParams, Page};
 use crate::merchant::Tenant;
@@ -24,8 +25,8 @@ impl ListQuery<'_> {
     /// Builds the page's SQL after `prefix` (the query-plan test passes `EXPLAIN QUERY PLAN`).
     /// The cursor's position is looked up inside the same statement, so a deep page costs one
     /// query like the first page.
-    pub(crate) fn build(&self, prefix: &str) -> QueryBuilder<'static, Sqlite> {
-        let mut sql = QueryBuilder::new(format!(
+    pub(crate) fn build(&self, prefix: &str) -> Sql {
+        let mut sql = Sql::new(format!(
             "{prefix}SELECT {} FROM {} WHERE merchant_id = ",
             self.columns, self.table
         ));
@@ -33,7 +34,7 @@ impl ListQuery<'_> {
         sql.push(" AND mode = ")
             .push_bind(self.tenant.mode.as_str());
         for (column, value) in &self.filters {
-            sql.push(format!(" AND {column} = "))
+            sql.push(&format!(" AND {column} = "))
                 .push_bind(value.clone());
         }
         if let Some(from) = self.params.created.from {
@@ -49,7 +50,7 @@ impl ListQuery<'_> {
             } else {
                 " AND (created_at, seq) > "
             });
-            sql.push(format!(
+            sql.push(&format!(
                 "(SELECT created_at, seq FROM {} WHERE id = ",
                 self.table
             ))
@@ -72,10 +73,11 @@ impl ListQuery<'_> {
 
     pub(crate) async fn fetch<T>(
         &self,
-        pool: &SqlitePool,
-        map: impl Fn(&SqliteRow) -> Result<T>,
+        pool: &AnyPool,
+        map: impl Fn(&AnyRow) -> Result<T>,
     ) -> Result<Page<T>> {
-        let rows = self.build("").build().fetch_all(pool).await?;
+        let sql = self.build("");
+        let rows = sql.query().fetch_all(pool).await?;
         // An unknown cursor also gives no rows; only then is it worth asking which it was.
         if let (true, Some(cursor)) = (rows.is_empty(), &self.params.cursor) {
             self.check_cursor(pool, cursor).await?;
@@ -94,7 +96,7 @@ impl ListQuery<'_> {
     }
 
     /// The cursor must be an object the tenant can see, whatever the filters.
-    async fn check_cursor(&self, pool: &SqlitePool, cursor: &Cursor) -> Result<()> {
+    async fn check_cursor(&self, pool: &AnyPool, cursor: &Cursor) -> Result<()> {
         let row = sqlx::query(&format!(
             "SELECT 1 FROM {} WHERE id = $1 AND merchant_id = $2 AND mode = $3",
             self.table

@@ -5,7 +5,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::random::{base62, object_id};
@@ -128,6 +128,9 @@ impl Store {
         address: Option<&str>,
     ) -> Result<Merchant> {
         let email = email.trim().to_lowercase();
+        if email.contains('\0') {
+            return Err(Error::InvalidCredentials);
+        }
         let subjects = LoginSubjects {
             account: email.clone(),
             address: address.map(|address| format!("address:{address}")),
@@ -160,26 +163,35 @@ impl Store {
     }
 
     /// The tenant a secret key acts for, or `None` for unknown and rolled keys. Keys are found
-    /// by their public prefix and checked against their keyed digest in constant time; keys
-    /// verified before are answered from memory by that digest, without a database round trip.
+    /// by their public prefix and checked against their keyed digest in constant time. On
+    /// SQLite, keys verified before are answered from memory by that digest, without a database
+    /// round trip; on PostgreSQL another process may roll a key at any moment, so every request
+    /// asks the database.
     pub async fn authenticate(&self, secret: &str) -> Result<Option<Tenant>> {
         let Some(lookup) = key_lookup(secret) else {
             return Ok(None);
         };
-        if !(lookup.starts_with("sk_test_") || lookup.starts_with("sk_live_")) {
+        // Keys are a mode prefix and base62; anything else (a NUL byte, which PostgreSQL text
+        // cannot even hold, say) is no key, without asking the database.
+        if !(lookup.starts_with("sk_test_") || lookup.starts_with("sk_live_"))
+            || !secret
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
             return Ok(None);
         }
         let digest = key_digest(&self.key_secret, secret);
-        if let Some(known) = self.verified_keys.get(&digest) {
-            let last_used = self.note_key_use(&known.id, known.last_used).await?;
-            self.verified_keys.insert(
-                digest,
-                VerifiedKey {
-                    last_used,
-                    ..known.clone()
-                },
-            );
-            return Ok(Some(known.tenant));
+        let verified_keys = self
+            .single_process
+            .as_ref()
+            .map(|local| &local.verified_keys);
+        if let Some(keys) = verified_keys {
+            if let Some(known) = keys.get(&digest) {
+                let last_used = self.note_key_use(&known.id, known.last_used).await?;
+                let tenant = known.tenant.clone();
+                keys.insert(digest, VerifiedKey { last_used, ..known });
+                return Ok(Some(tenant));
+            }
         }
         let candidates = sqlx::query(
             "SELECT id, merchant_id, mode, last_used_at, secret_hash FROM api_keys \
@@ -212,14 +224,16 @@ impl Store {
         };
         let id: String = row.try_get("id")?;
         let last_used = self.note_key_use(&id, row.try_get("last_used_at")?).await?;
-        self.verified_keys.insert(
-            digest,
-            VerifiedKey {
-                id,
-                tenant: tenant.clone(),
-                last_used,
-            },
-        );
+        if let Some(keys) = verified_keys {
+            keys.insert(
+                digest,
+                VerifiedKey {
+                    id,
+                    tenant: tenant.clone(),
+                    last_used,
+                },
+            );
+        }
         Ok(Some(tenant))
     }
 
@@ -239,7 +253,7 @@ impl Store {
     }
 
     /// A key stored before keyed digests (plain SHA-256, no lookup) gets both on first use.
-    async fn upgrade_legacy_key(&self, secret: &str) -> Result<Option<SqliteRow>> {
+    async fn upgrade_legacy_key(&self, secret: &str) -> Result<Option<AnyRow>> {
         let row = sqlx::query(
             "SELECT id, merchant_id, mode, last_used_at FROM api_keys \
              WHERE lookup IS NULL AND secret_hash = $1 AND rolled_at IS NULL",
@@ -313,7 +327,9 @@ impl Store {
         .await?;
         tx.commit().await?;
         // The rolled key must stop working at once, also for requests it already authenticated.
-        self.verified_keys.clear();
+        if let Some(local) = &self.single_process {
+            local.verified_keys.clear();
+        }
         Ok(key)
     }
 }
@@ -327,8 +343,8 @@ pub(super) struct VerifiedKey {
 }
 
 /// Verified keys by keyed digest (never by the secret itself). Only a roll takes a key out of
-/// service, and rolls go through this process's store, which clears the cache; the cache is
-/// bounded by emptying it when full.
+/// service, and on SQLite rolls go through this process's store, which clears the cache; the
+/// cache is bounded by emptying it when full.
 #[derive(Default)]
 pub(super) struct VerifiedKeys(std::sync::Mutex<std::collections::HashMap<String, VerifiedKey>>);
 
@@ -356,7 +372,7 @@ impl VerifiedKeys {
 }
 
 async fn insert_key(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     key_secret: &[u8],
     merchant_id: &str,
     mode: Mode,
@@ -390,7 +406,7 @@ async fn insert_key(
     Ok(NewSecretKey { key, secret })
 }
 
-fn merchant_from_row(row: &SqliteRow) -> Result<Merchant> {
+fn merchant_from_row(row: &AnyRow) -> Result<Merchant> {
     Ok(Merchant {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
@@ -399,7 +415,7 @@ fn merchant_from_row(row: &SqliteRow) -> Result<Merchant> {
     })
 }
 
-fn api_key_from_row(row: &SqliteRow) -> Result<ApiKey> {
+fn api_key_from_row(row: &AnyRow) -> Result<ApiKey> {
     let mode: String = row.try_get("mode")?;
     Ok(ApiKey {
         id: row.try_get("id")?,

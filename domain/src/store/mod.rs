@@ -1,11 +1,18 @@
 //! The database behind the domain: every SQL statement of Shika lives below this module.
 //!
+//! Two backends, chosen at start-up by the URL: SQLite (`sqlite://…`, the default: one process
+//! owns the file) and PostgreSQL (`postgres://…`: any number of `shika` processes share the
+//! server). Both run through sqlx's `Any` driver, so one body of SQL serves both: `$n`
+//! placeholders, BIGINT milliseconds, TEXT modes, row-value comparisons, `ON CONFLICT` upserts.
+//! Where the engines must differ (row locks, version queries) [`Backend`] says how.
+//!
 //! SQLite runs in WAL mode with foreign keys on and a busy timeout. Writes go through a pool of
 //! one connection (SQLite has one writer at a time anyway; queuing in the pool is cheaper than
-//! lock retries), reads through a pool of several. New customers are written in batches by a
-//! worker thread (see `customers::CustomerInserts`), and verified API keys are remembered in
-//! memory until a key is rolled. The SQL sticks to what PostgreSQL runs too:
-//! `$n` placeholders, BIGINT milliseconds, TEXT modes, row-value comparisons.
+//! lock retries), reads through a pool of several. Because one process owns a SQLite database it
+//! also keeps some state to itself ([`SingleProcess`]): new customers are written in batches by
+//! a worker thread, verified API keys are remembered until a key is rolled, and the API's rate
+//! limit is counted in memory. On PostgreSQL all of that lives in the database, so processes
+//! share it.
 
 mod customers;
 mod idempotency;
@@ -13,16 +20,22 @@ mod list;
 mod merchants;
 mod payments;
 mod random;
+mod rate_limits;
 mod sessions;
+mod sql;
 mod subscriptions;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::any::AnyRow;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 use crate::error::{Error, Result};
 use crate::health::DatabaseHealth;
@@ -30,23 +43,76 @@ use crate::timestamp::Timestamp;
 
 pub use merchants::hash_secret;
 pub use random::object_id as new_id;
+pub use rate_limits::{Admission, RateLimit};
 pub use sessions::SESSION_LIFETIME_MS;
 
 /// The database every door of Shika shares. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    writer: SqlitePool,
-    reader: SqlitePool,
+    backend: Backend,
+    writer: AnyPool,
+    /// On PostgreSQL the same pool as `writer`.
+    reader: AnyPool,
     clock: Arc<Clock>,
     /// The secret that keys the digests of API keys.
     key_secret: Arc<[u8]>,
-    verified_keys: Arc<merchants::VerifiedKeys>,
-    customer_inserts: Arc<customers::CustomerInserts>,
+    /// What this process keeps to itself; only on SQLite.
+    single_process: Option<Arc<SingleProcess>>,
 }
+
+/// Which database engine a store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a database URL names: `sqlite:…` or `postgres:…` / `postgresql:…`.
+    pub fn of_url(url: &str) -> Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            tracing::error!("DATABASE_URL must start with sqlite: or postgres:");
+            Err(Error::Internal)
+        }
+    }
+
+    /// Appended to a `SELECT` inside a write that must not race a concurrent delete of the row it
+    /// reads. SQLite needs none: its one writer runs writes one at a time.
+    fn lock_shared(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR SHARE",
+        }
+    }
+
+    /// Appended to a `SELECT` whose row the same transaction then writes.
+    fn lock_for_update(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
+}
+
+/// State a process may keep in memory only because it is the one process on its database.
+struct SingleProcess {
+    customer_inserts: customers::CustomerInserts,
+    verified_keys: merchants::VerifiedKeys,
+    request_counts: rate_limits::RequestCounts,
+}
+
+/// Connections per process on PostgreSQL; N processes use up to N times this many of the
+/// server's `max_connections` (100 by default).
+const POSTGRES_POOL_SIZE: u32 = 16;
 
 impl Store {
     /// Opens (creating if needed) and migrates the database at `url`, e.g.
-    /// `sqlite://shika.db?mode=rwc`, with the key-hashing secret kept in the database.
+    /// `sqlite://shika.db?mode=rwc` or `postgres://shika@db.internal/shika`, with the key-hashing
+    /// secret kept in the database.
     pub async fn open(url: &str) -> Result<Self> {
         Store::open_with_key_secret(url, None).await
     }
@@ -54,32 +120,49 @@ impl Store {
     /// Like `open`; `key_secret` (when given) keys the digests of API keys instead of a secret
     /// generated and kept in the database, so the database alone cannot verify a key.
     pub async fn open_with_key_secret(url: &str, key_secret: Option<&str>) -> Result<Self> {
-        let options = connect_options(url)?;
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options.clone())
-            .await?;
-        sqlx::migrate!("../migrations/sqlite").run(&writer).await?;
-        let reader = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await?;
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url)?;
+        let (writer, reader) = match backend {
+            Backend::Sqlite => {
+                let writer = open_sqlite(url, 1).await?;
+                sqlx::migrate!("../migrations/sqlite").run(&writer).await?;
+                (writer, open_sqlite(url, 4).await?)
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(POSTGRES_POOL_SIZE)
+                    .connect(url)
+                    .await?;
+                // The migrator holds an advisory lock, so processes starting together migrate once.
+                sqlx::migrate!("../migrations/postgres").run(&pool).await?;
+                (pool.clone(), pool)
+            }
+        };
         let key_secret: Arc<[u8]> = match key_secret {
             Some(secret) => secret.as_bytes().into(),
             None => generated_key_secret(&writer).await?.into_bytes().into(),
         };
         let clock = Arc::new(Clock::default());
+        let single_process = match backend {
+            Backend::Sqlite => Some(Arc::new(SingleProcess {
+                customer_inserts: customers::CustomerInserts::start(writer.clone(), clock.clone())?,
+                verified_keys: merchants::VerifiedKeys::default(),
+                request_counts: rate_limits::RequestCounts::default(),
+            })),
+            Backend::Postgres => None,
+        };
         Ok(Store {
-            customer_inserts: Arc::new(customers::CustomerInserts::start(
-                writer.clone(),
-                clock.clone(),
-            )?),
+            backend,
             writer,
             reader,
             clock,
             key_secret,
-            verified_keys: Arc::default(),
+            single_process,
         })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// Closes both pools, waiting for connections in use to come back.
@@ -89,20 +172,28 @@ impl Store {
     }
 
     pub async fn health(&self) -> Result<DatabaseHealth> {
-        let version: String = sqlx::query_scalar("SELECT sqlite_version()")
-            .fetch_one(&self.reader)
-            .await?;
+        let (backend, query) = match self.backend {
+            Backend::Sqlite => ("sqlite", "SELECT sqlite_version()"),
+            Backend::Postgres => ("postgres", "SHOW server_version"),
+        };
+        let version: String = sqlx::query_scalar(query).fetch_one(&self.reader).await?;
         Ok(DatabaseHealth {
-            backend: "sqlite".into(),
+            backend: backend.into(),
             version,
         })
     }
 
-    /// SQLite's own consistency check: `ok` when the file is sound.
-    pub async fn integrity_check(&self) -> Result<String> {
-        Ok(sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_one(&self.writer)
-            .await?)
+    /// SQLite's own consistency check of the file: `Some("ok")` when it is sound. PostgreSQL
+    /// keeps its files to itself (a client crash cannot tear them), so there it is `None`.
+    pub async fn integrity_check(&self) -> Result<Option<String>> {
+        match self.backend {
+            Backend::Sqlite => Ok(Some(
+                sqlx::query_scalar("PRAGMA integrity_check")
+                    .fetch_one(&self.writer)
+                    .await?,
+            )),
+            Backend::Postgres => Ok(None),
+        }
     }
 
     /// The time to stamp on a new or changed object: never earlier than one stamped before,
@@ -110,6 +201,28 @@ impl Store {
     fn now(&self) -> Timestamp {
         self.clock.tick()
     }
+}
+
+/// A pool of `size` connections to a SQLite database, which is created first if missing and
+/// switched to WAL (a setting the file keeps) through the native driver: the `Any` driver takes
+/// only a URL. Each pooled connection then sets what lasts only as long as it does.
+async fn open_sqlite(url: &str, size: u32) -> Result<AnyPool> {
+    connect_options(url)?.connect().await?.close().await?;
+    Ok(AnyPoolOptions::new()
+        .max_connections(size)
+        .after_connect(|connection, _| {
+            Box::pin(async move {
+                connection
+                    .execute(
+                        "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
+                         PRAGMA busy_timeout = 10000;",
+                    )
+                    .await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await?)
 }
 
 /// How every connection to the database at `url` is opened: created if missing, WAL, `NORMAL`
@@ -129,7 +242,7 @@ pub fn connect_options(url: &str) -> Result<SqliteConnectOptions> {
 }
 
 /// The key-hashing secret made on first start, the same for every process on this database.
-async fn generated_key_secret(writer: &SqlitePool) -> Result<String> {
+async fn generated_key_secret(writer: &AnyPool) -> Result<String> {
     sqlx::query("INSERT INTO settings (name, value) VALUES ('api_key_secret', $1) ON CONFLICT (name) DO NOTHING")
         .bind(random::base62(43)?)
         .execute(writer)
@@ -156,14 +269,26 @@ impl Clock {
 
 /// One of the tenant's objects by id, or `NotFound` — also when it belongs to someone else.
 async fn find_one<'e, T>(
-    executor: impl sqlx::SqliteExecutor<'e>,
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
     (table, object, columns): (&str, &str, &str),
     tenant: &crate::merchant::Tenant,
     id: &str,
-    map: fn(&sqlx::sqlite::SqliteRow) -> Result<T>,
+    map: fn(&AnyRow) -> Result<T>,
+) -> Result<T> {
+    find_one_locked(executor, (table, object, columns), tenant, id, "", map).await
+}
+
+/// `find_one` with a locking clause (see [`Backend`]) after the query.
+async fn find_one_locked<'e, T>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    (table, object, columns): (&str, &str, &str),
+    tenant: &crate::merchant::Tenant,
+    id: &str,
+    lock: &str,
+    map: fn(&AnyRow) -> Result<T>,
 ) -> Result<T> {
     let row = sqlx::query(&format!(
-        "SELECT {columns} FROM {table} WHERE id = $1 AND merchant_id = $2 AND mode = $3"
+        "SELECT {columns} FROM {table} WHERE id = $1 AND merchant_id = $2 AND mode = $3{lock}"
     ))
     .bind(id)
     .bind(&tenant.merchant_id)

@@ -1,7 +1,7 @@
 //! Payments in the database: insert, find and list (all, or one customer's).
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
 
 use super::list::ListQuery;
 use super::random::object_id;
@@ -36,15 +36,17 @@ impl Store {
             created_at: now,
             updated_at: now,
         };
-        // The customer is checked again inside the insert: a delete in between leaves the
-        // payment without a customer rather than pointing at one that is gone.
-        let inserted = sqlx::query(
+        // The customer is checked again inside the insert, and held there against a concurrent
+        // delete: a delete in between leaves the payment without a customer rather than
+        // pointing at one that is gone.
+        let inserted = sqlx::query(&format!(
             "INSERT INTO payments (id, merchant_id, mode, customer_id, amount, currency, \
              description, status, metadata, created_at, updated_at) \
              SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10 \
              WHERE $4 IS NULL OR EXISTS (SELECT 1 FROM customers WHERE id = $4 \
-             AND merchant_id = $2 AND mode = $3)",
-        )
+             AND merchant_id = $2 AND mode = $3{})",
+            self.backend.lock_shared()
+        ))
         .bind(&payment.id)
         .bind(&tenant.merchant_id)
         .bind(tenant.mode.as_str())
@@ -121,7 +123,7 @@ pub(crate) fn payments_query<'a>(
 
 /// Fails with `resource_missing` on `param` unless the tenant can see the customer.
 pub(crate) async fn require_customer(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     tenant: &Tenant,
     customer: &str,
     param: &str,
@@ -140,7 +142,7 @@ pub(crate) async fn require_customer(
     }
 }
 
-fn payment_from_row(row: &SqliteRow) -> Result<Payment> {
+fn payment_from_row(row: &AnyRow) -> Result<Payment> {
     let currency: String = row.try_get("currency")?;
     Ok(Payment {
         id: row.try_get("id")?,

@@ -1,6 +1,6 @@
 //! Subscriptions in the database: insert, find, list and cancel.
 
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::list::ListQuery;
@@ -41,15 +41,17 @@ impl Store {
             created_at: now,
             updated_at: now,
         };
-        // Inserted only if the customer still exists, so a concurrent delete cannot leave an
-        // active subscription behind a deleted customer.
-        let inserted = sqlx::query(
+        // Inserted only if the customer still exists (held against a concurrent delete until the
+        // insert commits), so a delete cannot leave an active subscription behind it.
+        let inserted = sqlx::query(&format!(
             "INSERT INTO subscriptions (id, merchant_id, mode, customer_id, status, amount, \
-             currency, billing_interval, current_period_start, current_period_end, metadata, created_at, \
-             updated_at) \
+             currency, billing_interval, current_period_start, current_period_end, metadata, \
+             created_at, updated_at) \
              SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $9, $9 \
-             WHERE EXISTS (SELECT 1 FROM customers WHERE id = $4 AND merchant_id = $2 AND mode = $3)",
-        )
+             WHERE EXISTS (SELECT 1 FROM customers WHERE id = $4 AND merchant_id = $2 \
+             AND mode = $3{})",
+            self.backend.lock_shared()
+        ))
         .bind(&subscription.id)
         .bind(&tenant.merchant_id)
         .bind(tenant.mode.as_str())
@@ -149,7 +151,7 @@ pub(crate) fn subscriptions_query<'a>(
     }
 }
 
-fn subscription_from_row(row: &SqliteRow) -> Result<Subscription> {
+fn subscription_from_row(row: &AnyRow) -> Result<Subscription> {
     let status: String = row.try_get("status")?;
     let interval: String = row.try_get("billing_interval")?;
     let currency: String = row.try_get("currency")?;

@@ -1,22 +1,22 @@
-//! Store tests on real SQLite files: tenancy, ordering, pagination, the delete cascade, keys,
-//! and the query plan of every list query.
+//! Store tests on a real database — a SQLite file, or a PostgreSQL database when
+//! `SHIKA_TEST_POSTGRES_URL` is set (see `testing`): tenancy, ordering, pagination, the delete
+//! cascade, keys, and (on SQLite) the query plan of every list query.
 
 use serde_json::json;
 use sqlx::Row;
-use tempfile::TempDir;
 
 use super::customers::customers_query;
 use super::list::ListQuery;
 use super::payments::payments_query;
 use super::subscriptions::subscriptions_query;
+use super::testing::TestDatabase;
 use super::Store;
 use crate::list::QueryParams;
 use crate::*;
 
-async fn open_store() -> (Store, TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
-    (Store::open(&url).await.unwrap(), dir)
+async fn open_store() -> (Store, TestDatabase) {
+    let database = TestDatabase::new();
+    (Store::open(&database.url).await.unwrap(), database)
 }
 
 async fn merchant(store: &Store, email: &str) -> (Tenant, Tenant, NewSecretKey) {
@@ -88,8 +88,8 @@ async fn secret_keys_are_stored_as_keyed_digests_found_by_a_public_prefix() {
 
 #[tokio::test]
 async fn another_key_secret_cannot_verify_the_keys() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("k.db").display());
+    let database = TestDatabase::new();
+    let url = database.url;
     let configured = "a configured secret of at least thirty-two characters";
     let store = Store::open_with_key_secret(&url, Some(configured))
         .await
@@ -452,8 +452,9 @@ async fn payments_and_subscriptions_refuse_customers_the_tenant_cannot_see() {
 /// Every list query, with every filter and cursor direction, must be an index range scan:
 /// no full table scan and no sort in a temporary B-tree.
 #[tokio::test]
-async fn every_list_query_is_an_index_range_scan() {
-    let (store, _dir) = open_store().await;
+async fn every_list_query_is_an_index_range_scan_on_sqlite() {
+    let database = TestDatabase::sqlite();
+    let store = Store::open(&database.url).await.unwrap();
     let (tenant, _, _) = merchant(&store, "a@example.com").await;
     let c = customer(&store, &tenant, "c@example.com").await;
     let pay = PaymentForCreate::from_json(&body(json!({"amount": 100, "customer": c.id}))).unwrap();
@@ -536,8 +537,8 @@ async fn every_list_query_is_an_index_range_scan() {
     }
 
     for (name, query) in &queries {
-        let mut sql = query.build("EXPLAIN QUERY PLAN ");
-        let rows = sql.build().fetch_all(&store.reader).await.unwrap();
+        let sql = query.build("EXPLAIN QUERY PLAN ");
+        let rows = sql.query().fetch_all(&store.reader).await.unwrap();
         let plan: Vec<String> = rows
             .iter()
             .map(|row| row.get::<String, _>("detail"))

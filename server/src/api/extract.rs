@@ -7,6 +7,7 @@ use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use base64::Engine;
+use domain::store::Admission;
 use domain::{QueryParams, Tenant};
 use serde_json::{Map, Value};
 
@@ -39,12 +40,14 @@ impl FromRequestParts<AppState> for Auth {
         if let Some(logged) = parts.extensions.get::<LoggedMerchant>() {
             logged.set(&tenant.merchant_id);
         }
-        state
-            .rate_limiter
-            .check(&secret)
-            .map_err(|wait| ApiError::RateLimited {
-                retry_after_seconds: wait.as_secs().max(1),
-            })?;
+        if let Admission::RetryAfter(wait) =
+            state.store.admit_request(&secret, state.rate_limit).await?
+        {
+            // Rounded up: a client that waits this long is admitted.
+            return Err(ApiError::RateLimited {
+                retry_after_seconds: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+            });
+        }
         Ok(Auth(tenant))
     }
 }

@@ -5,7 +5,7 @@ use axum::http::{Request, StatusCode};
 use base64::Engine;
 use domain::{Mode, Tenant};
 
-use server::rate_limit::RateLimiter;
+use domain::store::RateLimit;
 
 use crate::helpers::{spawn_app, spawn_app_with};
 
@@ -86,7 +86,7 @@ async fn a_rolled_key_is_refused_at_once() {
 
 #[tokio::test]
 async fn each_key_is_rate_limited_with_429_and_retry_after() {
-    let app = spawn_app_with(RateLimiter::new(2)).await;
+    let app = spawn_app_with(RateLimit::per_second(2)).await;
     for _ in 0..4 {
         app.get("/v1/customers").await.ok();
     }

@@ -8,10 +8,13 @@ use std::sync::mpsc;
 use axum::body::Bytes;
 use axum::http::Request;
 use base64::Engine;
+use domain::store::testing::TestDatabase;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
+
+use crate::helpers::assert_sound;
 
 const SHIKA: &str = env!("CARGO_BIN_EXE_shika");
 
@@ -120,11 +123,8 @@ pub fn create_merchant(database_url: &str, email: &str) -> Value {
 #[tokio::test]
 async fn the_binary_serves_the_api_to_a_real_http_client() {
     // Arrange: a merchant made by the CLI.
-    let dir = tempfile::tempdir().unwrap();
-    let database_url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("shika.db").display()
-    );
+    let database = TestDatabase::new();
+    let database_url = database.url.clone();
     let merchant = create_merchant(&database_url, "kofi@example.com");
     assert_eq!(merchant["email"], "kofi@example.com");
     let test_key = merchant["test_secret_key"].as_str().unwrap().to_owned();
@@ -226,11 +226,8 @@ async fn the_binary_serves_the_api_to_a_real_http_client() {
 
 #[test]
 fn merchant_create_refuses_bad_input_with_a_message() {
-    let dir = tempfile::tempdir().unwrap();
-    let database_url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("shika.db").display()
-    );
+    let database = TestDatabase::new();
+    let database_url = database.url.clone();
     let output = Command::new(SHIKA)
         .args([
             "merchant",
@@ -278,9 +275,8 @@ async fn ctrl_c_shuts_down_gracefully_too() {
 async fn shuts_down_gracefully_on(signal: &str) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shika.db");
-    let database_url = format!("sqlite://{}?mode=rwc", db.display());
+    let database = TestDatabase::new();
+    let database_url = database.url.clone();
     let key = create_merchant(&database_url, "kofi@example.com")["test_secret_key"]
         .as_str()
         .unwrap()
@@ -331,7 +327,7 @@ async fn shuts_down_gracefully_on(signal: &str) {
     server.log_line_with("stopped");
     // The database is sound and holds the request that finished during shutdown.
     let store = domain::store::Store::open(&database_url).await.unwrap();
-    assert_eq!(store.integrity_check().await.unwrap(), "ok");
+    assert_sound(&store).await;
     let tenant = store.authenticate(&key).await.unwrap().unwrap();
     let customers = store
         .list_customers(&tenant, &Default::default())

@@ -3,14 +3,13 @@
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use axum::Router;
-use domain::store::Store;
+use domain::store::testing::TestDatabase;
+use domain::store::{RateLimit, Store};
 use domain::MerchantForCreate;
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use serde_json::Value;
-use server::rate_limit::RateLimiter;
 use server::{app, AppState};
-use tempfile::TempDir;
 use tower::ServiceExt;
 
 /// One merchant's keys.
@@ -26,7 +25,7 @@ pub struct TestApp {
     pub keys: Keys,
     /// A second merchant, for isolation tests.
     pub other: Keys,
-    _dir: TempDir,
+    pub database: TestDatabase,
 }
 
 pub struct TestResponse {
@@ -37,28 +36,33 @@ pub struct TestResponse {
 
 /// A fresh database with two merchants, and the router over it (no rate limit).
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(RateLimiter::off()).await
+    spawn_app_with(RateLimit::off()).await
 }
 
-pub async fn spawn_app_with(rate_limiter: RateLimiter) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("api.db").display());
-    let store = Store::open(&url).await.unwrap();
+pub async fn spawn_app_with(rate_limit: RateLimit) -> TestApp {
+    let database = TestDatabase::new();
+    let store = Store::open(&database.url).await.unwrap();
     let keys = merchant(&store, "merchant@example.com").await;
     let other = merchant(&store, "other@example.com").await;
     let leptos_options = LeptosOptions::builder().output_name("shika").build();
     let router = app(AppState {
         store: store.clone(),
         leptos_options,
-        rate_limiter,
+        rate_limit,
     });
     TestApp {
         router,
         store,
         keys,
         other,
-        _dir: dir,
+        database,
     }
+}
+
+/// The database's files are sound (SQLite's own check; PostgreSQL keeps its files to itself).
+pub async fn assert_sound(store: &Store) {
+    let check = store.integrity_check().await.unwrap();
+    assert!(matches!(check.as_deref(), None | Some("ok")), "{check:?}");
 }
 
 async fn merchant(store: &Store, email: &str) -> Keys {

@@ -85,12 +85,17 @@ fn assert_client_error_or_success(response: &TestResponse, what: &str) {
     }
 }
 
+/// Every case runs on one runtime: a PostgreSQL pool's connections belong to the runtime that
+/// opened them.
 fn run<T>(future: impl std::future::Future<Output = T>) -> T {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(future)
+    static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    });
+    RUNTIME.block_on(future)
 }
 
 fn app() -> TestApp {

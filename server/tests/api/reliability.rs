@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::http::{Method, Request};
+use domain::store::testing::TestDatabase;
 use domain::store::Store;
 use domain::{QueryParams, SubscriptionFilter, SubscriptionStatus};
 use http_body_util::{BodyExt, Full};
@@ -15,7 +16,7 @@ use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
 
 use crate::binary::{create_merchant, Server};
-use crate::helpers::spawn_app;
+use crate::helpers::{assert_sound, spawn_app};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixty_four_concurrent_clients_get_no_5xx_and_no_locked_database() {
@@ -87,16 +88,13 @@ async fn sixty_four_concurrent_clients_get_no_5xx_and_no_locked_database() {
         problems.len(),
         problems.first()
     );
-    assert_eq!(app.store.integrity_check().await.unwrap(), "ok");
+    assert_sound(&app.store).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigkill_loses_no_acknowledged_create_and_leaves_nothing_half_written() {
-    let dir = tempfile::tempdir().unwrap();
-    let database_url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("crash.db").display()
-    );
+    let database = TestDatabase::new();
+    let database_url = database.url.clone();
     let key = create_merchant(&database_url, "crash@example.com")["test_secret_key"]
         .as_str()
         .unwrap()
@@ -196,7 +194,7 @@ async fn sigkill_loses_no_acknowledged_create_and_leaves_nothing_half_written() 
     }
 
     let store = Store::open(&database_url).await.unwrap();
-    assert_eq!(store.integrity_check().await.unwrap(), "ok");
+    assert_sound(&store).await;
     let tenant = store.authenticate(&key).await.unwrap().unwrap();
     let acknowledged = acknowledged.lock().unwrap().clone();
     let deleting = deleting.lock().unwrap().clone();

@@ -2,6 +2,7 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
+use domain::store::Backend;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -171,11 +172,15 @@ async fn healthz_answers_json_after_asking_the_database() {
         .send(Request::get("/healthz").body(Body::empty()).unwrap())
         .await;
     assert_eq!(response.ok()["status"], "ok");
-    assert_eq!(response.body["database"]["backend"], "sqlite");
+    let (backend, version) = match app.database.backend() {
+        Backend::Sqlite => ("sqlite", "3."),
+        Backend::Postgres => ("postgres", "15."),
+    };
+    assert_eq!(response.body["database"]["backend"], backend);
     assert!(response.body["database"]["version"]
         .as_str()
         .unwrap()
-        .starts_with('3'));
+        .starts_with(version));
     app.store.close().await;
     let response = app
         .send(Request::get("/healthz").body(Body::empty()).unwrap())
@@ -192,7 +197,7 @@ async fn the_bench_ceiling_is_served_only_when_asked_for_through_the_same_middle
         leptos_options: leptos::config::LeptosOptions::builder()
             .output_name("shika")
             .build(),
-        rate_limiter: server::rate_limit::RateLimiter::off(),
+        rate_limit: domain::store::RateLimit::off(),
     };
     let with_ceiling = server::app_with_bench_ceiling(state);
     let request = || Request::get("/bench/ceiling").body(Body::empty()).unwrap();
