@@ -16,12 +16,13 @@ SHIKA := $(TARGET_DIR)/release/shika
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help setup rust-tools npm-tools python-tools bench-tools chromium build run test lint unit e2e schemathesis bench
+.PHONY: help setup rust-tools npm-tools python-tools bench-tools chromium build run test lint unit unit-postgres e2e schemathesis bench
 
 help:
 	@echo "make run    build in release mode and serve on http://127.0.0.1:3000 (database: shika.db)"
-	@echo "make test   fmt, clippy (server and WASM), Rust tests, release build, browser tests,"
-	@echo "            and the Schemathesis run against the OpenAPI document"
+	@echo "make test   fmt, clippy (server and WASM), Rust tests on SQLite and on a throw-away"
+	@echo "            PostgreSQL, release build, browser tests, and the Schemathesis run against"
+	@echo "            the OpenAPI document"
 	@echo "make bench  Shika under load beside its HTTP ceiling, its write floor and PocketBase"
 
 setup: rust-tools npm-tools
@@ -71,8 +72,17 @@ lint: setup
 	cargo clippy -p domain -p app -p server -p bench --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
+# The store and API suites run twice: on SQLite files, then on a throw-away PostgreSQL server
+# (durability off: it is deleted afterwards), with the tests only PostgreSQL can run (several
+# processes on one database) and without the SQLite-only ones (query plans).
 unit: setup
+	@echo "== Rust tests on SQLite"
 	cargo test -p domain -p app -p server -p bench
+
+unit-postgres: setup
+	@echo "== Rust tests on PostgreSQL"
+	SHIKA_POSTGRES_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+		scripts/with-postgres.sh cargo test -p domain -p server -- --include-ignored --skip sqlite
 
 e2e: setup chromium
 	SHIKA_BIN=$(SHIKA) end2end/run.sh
@@ -84,6 +94,7 @@ schemathesis: python-tools
 test: setup chromium
 	$(MAKE) lint
 	$(MAKE) unit
+	$(MAKE) unit-postgres
 	$(MAKE) build
 	$(MAKE) e2e
 	$(MAKE) schemathesis

@@ -1,5 +1,6 @@
 //! API tests: the whole router driven in-process through `tower::ServiceExt::oneshot`, each
-//! test with its own fresh SQLite file and merchants, plus one test of the real binary over TCP.
+//! test with its own fresh database (a SQLite file, or a PostgreSQL database when
+//! `SHIKA_TEST_POSTGRES_URL` is set) and merchants, plus tests of the real binary over TCP.
 
 mod auth;
 pub mod binary;
@@ -13,6 +14,7 @@ mod lists;
 mod openapi;
 mod payments;
 mod reliability;
+mod scale;
 mod subscriptions;
 mod transport;
 mod web;
