@@ -840,3 +840,95 @@ async fn concurrent_inserts_all_land_and_one_bad_row_fails_alone() {
     stamps.reverse();
     assert!(stamps.windows(2).all(|pair| pair[0] <= pair[1]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_concurrent_requests_with_one_idempotency_key_exactly_one_runs() {
+    let (store, _dir) = open_store().await;
+    let (tenant, _, _) = merchant(&store, "a@example.com").await;
+
+    for round in 0..10 {
+        let key = IdempotencyKey::parse(&format!("race-{round}")).unwrap();
+        let starts: Vec<_> = (0..12)
+            .map(|_| {
+                let (store, tenant, key) = (store.clone(), tenant.clone(), key.clone());
+                tokio::spawn(async move {
+                    store
+                        .start_idempotent(&tenant, &key, b"POST /v1/customers\n{}")
+                        .await
+                        .unwrap()
+                })
+            })
+            .collect();
+        let mut outcomes = Vec::new();
+        for start in starts {
+            outcomes.push(start.await.unwrap());
+        }
+
+        let runs = outcomes
+            .iter()
+            .filter(|o| **o == IdempotentStart::Run)
+            .count();
+        assert_eq!(runs, 1, "round {round}: {outcomes:?}");
+        assert!(outcomes
+            .iter()
+            .all(|o| matches!(o, IdempotentStart::Run | IdempotentStart::InProgress)));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_delete_racing_new_payments_and_subscriptions_leaves_none_attached_or_active() {
+    let (store, _dir) = open_store().await;
+    let (tenant, _, _) = merchant(&store, "a@example.com").await;
+
+    for round in 0..15 {
+        let id = customer(&store, &tenant, "c@example.com").await.id;
+        let mut writes = Vec::new();
+        for n in 0..8 {
+            let (writer, as_tenant, of) = (store.clone(), tenant.clone(), id.clone());
+            writes.push(tokio::spawn(async move {
+                if n % 2 == 0 {
+                    let input =
+                        PaymentForCreate::from_json(&body(json!({"amount": 100, "customer": of})))
+                            .unwrap();
+                    writer.insert_payment(&as_tenant, input).await.map(|_| ())
+                } else {
+                    let input = SubscriptionForCreate::from_json(&body(
+                        json!({"customer": of, "amount": 100, "interval": "month"}),
+                    ))
+                    .unwrap();
+                    writer
+                        .insert_subscription(&as_tenant, input)
+                        .await
+                        .map(|_| ())
+                }
+            }));
+            if n == 3 {
+                let (store, tenant, id) = (store.clone(), tenant.clone(), id.clone());
+                writes.push(tokio::spawn(async move {
+                    store.delete_customer(&tenant, &id).await.map(|_| ())
+                }));
+            }
+        }
+        for write in writes {
+            // A write that lost the race is refused (the customer is gone), never half done.
+            if let Err(error) = write.await.unwrap() {
+                assert_eq!(error.param(), Some("customer"), "round {round}: {error:?}");
+            }
+        }
+
+        let attached: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM payments WHERE customer_id = $1")
+                .bind(&id)
+                .fetch_one(&store.reader)
+                .await
+                .unwrap();
+        let active: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM subscriptions WHERE customer_id = $1 AND status = 'active'",
+        )
+        .bind(&id)
+        .fetch_one(&store.reader)
+        .await
+        .unwrap();
+        assert_eq!((attached, active), (0, 0), "round {round}");
+    }
+}
