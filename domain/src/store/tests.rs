@@ -454,8 +454,8 @@ async fn payments_and_subscriptions_refuse_customers_the_tenant_cannot_see() {
 /// Every shape of list query the store runs (each filter and cursor on each list), on a store
 /// with one object of each kind, as SQL after `prefix` (an `EXPLAIN`).
 async fn every_list_query(store: &Store, prefix: &str) -> Vec<(String, super::sql::Sql)> {
-    let (tenant, _, _) = merchant(&store, "a@example.com").await;
-    let c = customer(&store, &tenant, "c@example.com").await;
+    let (tenant, _, _) = merchant(store, "a@example.com").await;
+    let c = customer(store, &tenant, "c@example.com").await;
     let pay = PaymentForCreate::from_json(&body(json!({"amount": 100, "customer": c.id}))).unwrap();
     let p = store.insert_payment(&tenant, pay).await.unwrap();
     let sub = SubscriptionForCreate::from_json(&body(
