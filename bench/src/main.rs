@@ -3,12 +3,15 @@
 //! and prints one table with every target marked met or missed.
 //!
 //! Settings (environment): `BENCH_CUSTOMERS` (default 1,000,000), `BENCH_SECONDS` per operation
-//! (default 10), `BENCH_CONNECTIONS` (default 64), `SHIKA_BIN`, `POCKETBASE_BIN` (PocketBase is
+//! (default 10), `BENCH_CONNECTIONS` (default 64), `BENCH_DATABASE_URL` (a PostgreSQL server for
+//! Shika, which makes and drops its own databases there; default: SQLite files in a temporary
+//! folder), `SHIKA_BIN`, `POCKETBASE_BIN` (PocketBase is
 //! skipped when unset), `SHIKA_SITE` (the built site, default `target/site`), `BENCH_ONLY`
 //! (comma-separated operation labels, e.g. `retrieve,list first page`, for profiling one).
 
 mod load;
 mod pocketbase;
+mod postgres;
 mod process;
 mod report;
 mod shika;
@@ -123,6 +126,7 @@ impl Seeded {
 
 struct Settings {
     customers: usize,
+    postgres: Option<String>,
     duration: Duration,
     connections: usize,
     shika_bin: PathBuf,
@@ -140,6 +144,9 @@ fn settings() -> Settings {
     };
     Settings {
         customers: number("BENCH_CUSTOMERS", 1_000_000).max(1_000),
+        postgres: std::env::var("BENCH_DATABASE_URL")
+            .ok()
+            .filter(|url| !url.is_empty()),
         duration: Duration::from_secs(number("BENCH_SECONDS", 10) as u64),
         connections: number("BENCH_CONNECTIONS", 64),
         shika_bin: std::env::var_os("SHIKA_BIN")
@@ -161,6 +168,8 @@ fn settings() -> Settings {
 
 /// Everything the report shows.
 pub struct Results {
+    /// Shika's database engine and version.
+    pub database: String,
     pub customers: usize,
     pub connections: usize,
     pub duration: Duration,
@@ -180,7 +189,18 @@ pub struct Results {
 async fn main() {
     let settings = settings();
     let work = tempfile::tempdir().expect("a work folder");
-    let url = |name: &str| format!("sqlite://{}?mode=rwc", work.path().join(name).display());
+    let sqlite = |name: &str| format!("sqlite://{}?mode=rwc", work.path().join(name).display());
+    let postgres = match &settings.postgres {
+        Some(server) => Some((
+            postgres::BenchDatabase::create(server, "shika_bench").await,
+            postgres::BenchDatabase::create(server, "shika_bench_floor").await,
+        )),
+        None => None,
+    };
+    let (url, floor_url) = match &postgres {
+        Some((shika, floor)) => (shika.url.clone(), floor.url.clone()),
+        None => (sqlite("shika.db"), sqlite("floor.db")),
+    };
     eprintln!(
         "bench: {} customers, {} connections, {} s per operation",
         settings.customers,
@@ -189,21 +209,25 @@ async fn main() {
     );
 
     eprintln!("bench: seeding Shika…");
-    let data = shika::seed(&url("shika.db"), settings.customers).await;
+    let data = shika::seed(&url, settings.customers).await;
+    if let Some((shika, _)) = &postgres {
+        shika.analyze().await;
+    }
     eprintln!(
-        "bench: seeded Shika in {:.1} s ({:.1} s for the customers)",
+        "bench: seeded Shika on {} in {:.1} s ({:.1} s for the customers)",
+        data.database,
         data.seeded.took.as_secs_f64(),
         data.seeded.customers_took.as_secs_f64()
     );
 
     eprintln!("bench: write floor…");
-    let floor = shika::write_floor(&url("floor.db"), settings.connections, settings.duration).await;
+    let floor = shika::write_floor(&floor_url, settings.connections, settings.duration).await;
 
     let addr = free_addr();
     let mut command = Command::new(&settings.shika_bin);
     command
         .args(["serve", "--bench-ceiling", "--addr", &addr.to_string()])
-        .env("DATABASE_URL", url("shika.db"))
+        .env("DATABASE_URL", &url)
         .env("SHIKA_RATE_LIMIT", "0")
         // Request logs off, as for the peer.
         .env("RUST_LOG", "warn");
@@ -238,6 +262,10 @@ async fn main() {
     .await;
     let shika_rss_mb = server.peak_rss_mb();
     server.stop().await;
+    if let Some((shika, floor)) = postgres {
+        shika.drop().await;
+        floor.drop().await;
+    }
 
     let (peer_seed, peer, peer_rss_mb) = match &settings.pocketbase_bin {
         Some(bin) => {
@@ -248,6 +276,7 @@ async fn main() {
     };
 
     let results = Results {
+        database: data.database.clone(),
         customers: settings.customers,
         connections: settings.connections,
         duration: settings.duration,

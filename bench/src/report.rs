@@ -65,7 +65,8 @@ pub fn render(results: &Results) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "\n{} customers, {} connections, {} s per operation, loopback, rate limit off\n",
+        "\nShika on {}; {} customers, {} connections, {} s per operation, loopback, rate limit off\n",
+        results.database,
         results.customers,
         results.connections,
         results.duration.as_secs()

@@ -1,5 +1,6 @@
 //! Shika's side of the run: seeding its database through the store, the operations as REST
-//! requests, the write floor (the store's single-row inserts, no HTTP) and the dashboard's SSR.
+//! requests, the write floor (single-row inserts through the store's writer pool, no HTTP) and
+//! the dashboard's SSR.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -11,7 +12,6 @@ use domain::{
 };
 use http::Method;
 use serde_json::json;
-use sqlx::sqlite::SqlitePoolOptions;
 
 use crate::load::{self, Measurement, RequestFactory};
 use crate::{pick, Operation, Seeded};
@@ -20,6 +20,8 @@ use crate::{pick, Operation, Seeded};
 const BATCH: usize = 50_000;
 
 pub struct ShikaData {
+    /// The database engine and its version, e.g. `postgres 15.18`.
+    pub database: String,
     pub seeded: Seeded,
     pub key: String,
     pub session: String,
@@ -84,8 +86,10 @@ pub async fn seed(url: &str, count: usize) -> ShikaData {
             .expect("a subscription");
     }
     let session = store.create_session(&merchant.id).await.expect("a session");
+    let health = store.health().await.expect("the database answers");
     store.close().await;
     ShikaData {
+        database: format!("{} {}", health.backend, health.version),
         seeded: Seeded::new(ids, customers_took, started.elapsed()),
         key: test_key.secret,
         session,
@@ -178,9 +182,9 @@ pub fn dashboard_list(session: &str) -> RequestFactory {
     })
 }
 
-/// The write floor: single-row insert transactions straight through SQLite, with the store's
-/// pragmas and its one writer connection, `connections` tasks at a time, no HTTP and none of
-/// the store's batching.
+/// The write floor: single-row insert statements through the pool the store writes through (on
+/// SQLite its one connection with its pragmas, on PostgreSQL its pool), `connections` tasks at a
+/// time, no HTTP and none of the store's batching.
 pub async fn write_floor(url: &str, connections: usize, duration: Duration) -> Measurement {
     // The store creates the schema and a merchant; then it steps aside.
     let store = Store::open(url).await.expect("the floor database opens");
@@ -188,10 +192,7 @@ pub async fn write_floor(url: &str, connections: usize, duration: Duration) -> M
         .expect("a valid merchant");
     let (merchant, _, _) = store.create_merchant(input).await.expect("a merchant");
     store.close().await;
-    let options = domain::store::connect_options(url).expect("a SQLite URL");
-    let writer = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
+    let writer = domain::store::open_writer(url)
         .await
         .expect("the floor's writer");
     let merchant_id = Arc::new(merchant.id);

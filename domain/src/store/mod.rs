@@ -30,11 +30,10 @@ pub mod testing;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::any::AnyRow;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 use crate::error::{Error, Result};
@@ -120,23 +119,16 @@ impl Store {
     /// Like `open`; `key_secret` (when given) keys the digests of API keys instead of a secret
     /// generated and kept in the database, so the database alone cannot verify a key.
     pub async fn open_with_key_secret(url: &str, key_secret: Option<&str>) -> Result<Self> {
-        sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url)?;
-        let (writer, reader) = match backend {
-            Backend::Sqlite => {
-                let writer = open_sqlite(url, 1).await?;
-                sqlx::migrate!("../migrations/sqlite").run(&writer).await?;
-                (writer, open_sqlite(url, 4).await?)
-            }
-            Backend::Postgres => {
-                let pool = AnyPoolOptions::new()
-                    .max_connections(POSTGRES_POOL_SIZE)
-                    .connect(url)
-                    .await?;
-                // The migrator holds an advisory lock, so processes starting together migrate once.
-                sqlx::migrate!("../migrations/postgres").run(&pool).await?;
-                (pool.clone(), pool)
-            }
+        let writer = open_writer(url).await?;
+        match backend {
+            Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&writer).await?,
+            // The migrator holds an advisory lock, so processes starting together migrate once.
+            Backend::Postgres => sqlx::migrate!("../migrations/postgres").run(&writer).await?,
+        }
+        let reader = match backend {
+            Backend::Sqlite => open_sqlite(url, 4).await?,
+            Backend::Postgres => writer.clone(),
         };
         let key_secret: Arc<[u8]> = match key_secret {
             Some(secret) => secret.as_bytes().into(),
@@ -203,11 +195,35 @@ impl Store {
     }
 }
 
+/// The pool the store writes through, opened on its own: on SQLite one connection (see
+/// [`Store`]), on PostgreSQL [`POSTGRES_POOL_SIZE`]. The bench's write floor writes through it
+/// too, without the store.
+pub async fn open_writer(url: &str) -> Result<AnyPool> {
+    sqlx::any::install_default_drivers();
+    match Backend::of_url(url)? {
+        Backend::Sqlite => open_sqlite(url, 1).await,
+        Backend::Postgres => Ok(AnyPoolOptions::new()
+            .max_connections(POSTGRES_POOL_SIZE)
+            .connect(url)
+            .await?),
+    }
+}
+
 /// A pool of `size` connections to a SQLite database, which is created first if missing and
 /// switched to WAL (a setting the file keeps) through the native driver: the `Any` driver takes
 /// only a URL. Each pooled connection then sets what lasts only as long as it does.
 async fn open_sqlite(url: &str, size: u32) -> Result<AnyPool> {
-    connect_options(url)?.connect().await?.close().await?;
+    SqliteConnectOptions::from_str(url)
+        .map_err(|error| {
+            tracing::error!(%error, "invalid DATABASE_URL");
+            Error::Internal
+        })?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .connect()
+        .await?
+        .close()
+        .await?;
     Ok(AnyPoolOptions::new()
         .max_connections(size)
         .after_connect(|connection, _| {
@@ -223,22 +239,6 @@ async fn open_sqlite(url: &str, size: u32) -> Result<AnyPool> {
         })
         .connect(url)
         .await?)
-}
-
-/// How every connection to the database at `url` is opened: created if missing, WAL, `NORMAL`
-/// syncing, foreign keys on, and a busy timeout. (The bench's write floor opens its own
-/// connection with these too.)
-pub fn connect_options(url: &str) -> Result<SqliteConnectOptions> {
-    Ok(SqliteConnectOptions::from_str(url)
-        .map_err(|error| {
-            tracing::error!(%error, "invalid DATABASE_URL");
-            Error::Internal
-        })?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10)))
 }
 
 /// The key-hashing secret made on first start, the same for every process on this database.
