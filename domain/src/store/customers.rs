@@ -9,6 +9,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::list::ListQuery;
 use super::random::object_id;
 use super::sql::{Sql, Value};
+use super::Backend;
 use super::{find_one, find_one_locked, metadata_json, stored_metadata, stored_time, Clock, Store};
 use crate::customer::{
     Customer, CustomerFilter, CustomerForCreate, CustomerForUpdate, DeletedCustomer,
@@ -32,7 +33,7 @@ impl Store {
     ) -> Result<Customer> {
         let Some(single_process) = &self.single_process else {
             let customer = new_customer(&self.clock, input)?;
-            insert_rows(&self.writer, &[(tenant, &customer)]).await?;
+            insert_rows(&self.writer, self.backend, &[(tenant, &customer)]).await?;
             return Ok(customer);
         };
         let (answer, answered) = oneshot::channel();
@@ -64,7 +65,7 @@ impl Store {
         let mut tx = self.writer.begin().await?;
         for chunk in customers.chunks(ROWS_PER_STATEMENT) {
             let rows: Vec<_> = chunk.iter().map(|customer| (tenant, customer)).collect();
-            insert_rows(&mut *tx, &rows).await?;
+            insert_rows(&mut *tx, self.backend, &rows).await?;
         }
         tx.commit().await?;
         Ok(customers.into_iter().map(|customer| customer.id).collect())
@@ -242,9 +243,13 @@ fn new_customer(clock: &Clock, input: CustomerForCreate) -> Result<Customer> {
 /// New customers, each with its tenant, in one multi-row statement.
 async fn insert_rows(
     executor: impl sqlx::Executor<'_, Database = Any>,
+    backend: Backend,
     rows: &[(&Tenant, &Customer)],
 ) -> Result<()> {
-    let mut sql = Sql::new(format!("INSERT INTO customers ({INSERT_COLUMNS}) VALUES "));
+    let mut sql = Sql::with_many_values(
+        backend,
+        format!("INSERT INTO customers ({INSERT_COLUMNS}) VALUES "),
+    );
     for (i, (tenant, customer)) in rows.iter().enumerate() {
         if i > 0 {
             sql.push(", ");
@@ -266,8 +271,9 @@ async fn insert_rows(
     Ok(())
 }
 
-/// The queue of customers waiting to be inserted. A worker writes whatever has queued up while
-/// the writer was busy as one statement, so 64 concurrent creates cost a few trips to the
+/// The queue of customers waiting to be inserted into a SQLite database (whose one writer is the
+/// bottleneck; PostgreSQL takes concurrent inserts on its own). A worker writes whatever has
+/// queued up while the writer was busy as one statement, so 64 concurrent creates cost a few trips to the
 /// writer rather than 64; a lone create still goes straight through. Each is stamped and given
 /// its id in queue order, so creation order and list order agree.
 pub(super) struct CustomerInserts(mpsc::UnboundedSender<PendingInsert>);
@@ -321,7 +327,7 @@ async fn write_queued_inserts(
             .iter()
             .map(|(tenant, customer, _)| (tenant, customer))
             .collect();
-        let together = insert_rows(&writer, &rows).await;
+        let together = insert_rows(&writer, Backend::Sqlite, &rows).await;
         if together.is_ok() || made.len() == 1 {
             for (_, customer, answer) in made {
                 let _ = answer.send(together.clone().map(|()| customer));
@@ -329,7 +335,7 @@ async fn write_queued_inserts(
         } else {
             // One failing row (say, a merchant deleted meanwhile) must not fail the others.
             for (tenant, customer, answer) in made {
-                let alone = insert_rows(&writer, &[(&tenant, &customer)]).await;
+                let alone = insert_rows(&writer, Backend::Sqlite, &[(&tenant, &customer)]).await;
                 let _ = answer.send(alone.map(|()| customer));
             }
         }

@@ -1,10 +1,12 @@
 //! SQL text assembled at run time with numbered placeholders (`$1`, `$2`, …), which both
-//! engines take. (sqlx's `QueryBuilder` writes `?` through the `Any` driver, which PostgreSQL
-//! refuses.)
+//! engines take, or, for statements with many values on SQLite, positional ones (`?`). (sqlx's
+//! `QueryBuilder` writes `?` through the `Any` driver, which PostgreSQL refuses.)
 
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::Any;
+
+use super::Backend;
 
 /// A value to bind: everything Shika stores is text or a 64-bit integer.
 #[derive(Clone, Debug)]
@@ -37,10 +39,10 @@ impl From<i64> for Value {
     }
 }
 
-#[derive(Default)]
 pub(crate) struct Sql {
     text: String,
     values: Vec<Value>,
+    positional: bool,
 }
 
 impl Sql {
@@ -48,6 +50,17 @@ impl Sql {
         Sql {
             text: text.into(),
             values: Vec::new(),
+            positional: false,
+        }
+    }
+
+    /// For statements with thousands of values (multi-row inserts): SQLite looks every numbered
+    /// placeholder up by name, one by one, which makes binding them quadratic; `?` binds by
+    /// position.
+    pub(crate) fn with_many_values(backend: Backend, text: impl Into<String>) -> Self {
+        Sql {
+            positional: backend == Backend::Sqlite,
+            ..Sql::new(text)
         }
     }
 
@@ -59,8 +72,12 @@ impl Sql {
     /// Appends the next placeholder and remembers the value it stands for.
     pub(crate) fn push_bind(&mut self, value: impl Into<Value>) -> &mut Self {
         self.values.push(value.into());
-        self.text.push('$');
-        self.text.push_str(&self.values.len().to_string());
+        if self.positional {
+            self.text.push('?');
+        } else {
+            self.text.push('$');
+            self.text.push_str(&self.values.len().to_string());
+        }
         self
     }
 
@@ -103,5 +120,17 @@ mod tests {
             .push_tuple([Value::from(None), Value::from(2)]);
         assert_eq!(sql.text(), "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
         assert_eq!(sql.values.len(), 4);
+    }
+
+    #[test]
+    fn many_values_are_bound_by_position_on_sqlite_only() {
+        for (backend, text) in [
+            (Backend::Sqlite, "VALUES (?, ?)"),
+            (Backend::Postgres, "VALUES ($1, $2)"),
+        ] {
+            let mut sql = Sql::with_many_values(backend, "VALUES ");
+            sql.push_tuple([Value::from("x"), Value::from(1)]);
+            assert_eq!(sql.text(), text);
+        }
     }
 }
