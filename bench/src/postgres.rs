@@ -17,7 +17,10 @@ impl BenchDatabase {
     /// A new empty database `name` on the server `server_url` names.
     pub async fn create(server_url: &str, name: &str) -> BenchDatabase {
         let server = PgConnectOptions::from_str(server_url).expect("BENCH_DATABASE_URL is a URL");
-        let mut admin = server.connect().await.expect("the PostgreSQL server answers");
+        let mut admin = server
+            .connect()
+            .await
+            .expect("the PostgreSQL server answers");
         admin
             .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
             .await
