@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DatabaseHealth {
-    /// `sqlite` (or, later, `postgres`).
+    /// `sqlite` or `postgres`.
     pub backend: String,
     pub version: String,
 }

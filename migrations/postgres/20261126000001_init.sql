@@ -2,21 +2,24 @@
 -- the same queries run on both. Times are Unix milliseconds (BIGINT), modes 'test' / 'live' (TEXT).
 -- `seq` breaks ties between objects created in the same millisecond so lists keep strict creation
 -- order; here it is an identity column where SQLite has its INTEGER PRIMARY KEY row id.
+-- Identifiers and codes compare byte by byte (COLLATE "C"), as on SQLite, whatever the database's
+-- locale: they are only ever matched, never sorted for people, and byte comparison is the
+-- cheapest for every index probe.
 
 CREATE TABLE merchants (
-    id               TEXT PRIMARY KEY,
+    id               TEXT COLLATE "C" PRIMARY KEY,
     email            TEXT NOT NULL,
-    email_normalized TEXT NOT NULL UNIQUE,
+    email_normalized TEXT COLLATE "C" NOT NULL UNIQUE,
     business_name    TEXT NOT NULL,
     password_hash    TEXT NOT NULL,
     created_at       BIGINT NOT NULL
 );
 
 CREATE TABLE api_keys (
-    id           TEXT PRIMARY KEY,
-    merchant_id  TEXT NOT NULL REFERENCES merchants (id),
-    mode         TEXT NOT NULL CHECK (mode IN ('test', 'live')),
-    secret_hash  TEXT NOT NULL UNIQUE,
+    id           TEXT COLLATE "C" PRIMARY KEY,
+    merchant_id  TEXT COLLATE "C" NOT NULL REFERENCES merchants (id),
+    mode         TEXT COLLATE "C" NOT NULL CHECK (mode IN ('test', 'live')),
+    secret_hash  TEXT COLLATE "C" NOT NULL UNIQUE,
     redacted     TEXT NOT NULL,
     created_at   BIGINT NOT NULL,
     last_used_at BIGINT,
@@ -26,11 +29,11 @@ CREATE INDEX api_keys_by_merchant ON api_keys (merchant_id, mode, created_at);
 
 CREATE TABLE customers (
     seq              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    id               TEXT NOT NULL UNIQUE,
-    merchant_id      TEXT NOT NULL REFERENCES merchants (id),
-    mode             TEXT NOT NULL CHECK (mode IN ('test', 'live')),
+    id               TEXT COLLATE "C" NOT NULL UNIQUE,
+    merchant_id      TEXT COLLATE "C" NOT NULL REFERENCES merchants (id),
+    mode             TEXT COLLATE "C" NOT NULL CHECK (mode IN ('test', 'live')),
     email            TEXT,
-    email_normalized TEXT,
+    email_normalized TEXT COLLATE "C",
     name             TEXT,
     phone            TEXT,
     metadata         TEXT NOT NULL,
@@ -42,14 +45,14 @@ CREATE INDEX customers_by_email ON customers (merchant_id, mode, email_normalize
 
 CREATE TABLE payments (
     seq         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    id          TEXT NOT NULL UNIQUE,
-    merchant_id TEXT NOT NULL REFERENCES merchants (id),
-    mode        TEXT NOT NULL CHECK (mode IN ('test', 'live')),
-    customer_id TEXT,
+    id          TEXT COLLATE "C" NOT NULL UNIQUE,
+    merchant_id TEXT COLLATE "C" NOT NULL REFERENCES merchants (id),
+    mode        TEXT COLLATE "C" NOT NULL CHECK (mode IN ('test', 'live')),
+    customer_id TEXT COLLATE "C",
     amount      BIGINT NOT NULL,
     currency    TEXT NOT NULL,
     description TEXT,
-    status      TEXT NOT NULL,
+    status      TEXT COLLATE "C" NOT NULL,
     metadata    TEXT NOT NULL,
     created_at  BIGINT NOT NULL,
     updated_at  BIGINT NOT NULL
@@ -60,11 +63,11 @@ CREATE INDEX payments_by_customer ON payments (merchant_id, mode, customer_id, c
 -- A subscription keeps its customer's id after the customer is deleted (and canceled with it).
 CREATE TABLE subscriptions (
     seq                  BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    id                   TEXT NOT NULL UNIQUE,
-    merchant_id          TEXT NOT NULL REFERENCES merchants (id),
-    mode                 TEXT NOT NULL CHECK (mode IN ('test', 'live')),
-    customer_id          TEXT NOT NULL,
-    status               TEXT NOT NULL CHECK (status IN ('active', 'canceled')),
+    id                   TEXT COLLATE "C" NOT NULL UNIQUE,
+    merchant_id          TEXT COLLATE "C" NOT NULL REFERENCES merchants (id),
+    mode                 TEXT COLLATE "C" NOT NULL CHECK (mode IN ('test', 'live')),
+    customer_id          TEXT COLLATE "C" NOT NULL,
+    status               TEXT COLLATE "C" NOT NULL CHECK (status IN ('active', 'canceled')),
     amount               BIGINT NOT NULL,
     currency             TEXT NOT NULL,
     billing_interval     TEXT NOT NULL,

@@ -2,16 +2,16 @@
 -- is the dashboard's test / live switch.
 
 CREATE TABLE sessions (
-    token_hash  TEXT PRIMARY KEY,
-    merchant_id TEXT NOT NULL REFERENCES merchants (id),
-    mode        TEXT NOT NULL CHECK (mode IN ('test', 'live')),
+    token_hash  TEXT COLLATE "C" PRIMARY KEY,
+    merchant_id TEXT COLLATE "C" NOT NULL REFERENCES merchants (id),
+    mode        TEXT COLLATE "C" NOT NULL CHECK (mode IN ('test', 'live')),
     created_at  BIGINT NOT NULL,
     expires_at  BIGINT NOT NULL
 );
 CREATE INDEX sessions_by_expiry ON sessions (expires_at);
 
 CREATE TABLE login_failures (
-    email_normalized TEXT PRIMARY KEY,
+    email_normalized TEXT COLLATE "C" PRIMARY KEY,
     failures         BIGINT NOT NULL,
     last_failed_at   BIGINT NOT NULL
 );

@@ -1,9 +1,9 @@
 -- Responses to POSTs sent with an Idempotency-Key, kept 24 hours per merchant and mode. A row
 -- without a status is a request still running.
 CREATE TABLE idempotency_keys (
-    merchant_id  TEXT NOT NULL REFERENCES merchants (id),
-    mode         TEXT NOT NULL CHECK (mode IN ('test', 'live')),
-    key          TEXT NOT NULL,
+    merchant_id  TEXT COLLATE "C" NOT NULL REFERENCES merchants (id),
+    mode         TEXT COLLATE "C" NOT NULL CHECK (mode IN ('test', 'live')),
+    key          TEXT COLLATE "C" NOT NULL,
     request_hash TEXT NOT NULL,
     status       BIGINT,
     body         TEXT,

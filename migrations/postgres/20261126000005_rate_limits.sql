@@ -4,7 +4,7 @@
 -- Unlogged: counting a request writes no WAL and waits for no flush, and after a crash the counts
 -- start afresh, which is all a rate limit needs.
 CREATE UNLOGGED TABLE rate_limits (
-    subject TEXT PRIMARY KEY,
+    subject TEXT COLLATE "C" PRIMARY KEY,
     arrival BIGINT NOT NULL,
     allowed BIGINT NOT NULL
 );

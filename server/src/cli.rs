@@ -19,7 +19,8 @@ const DEFAULT_DATABASE_URL: &str = "sqlite://shika.db?mode=rwc";
 #[derive(Parser)]
 #[command(name = "shika", version, args_conflicts_with_subcommands = true)]
 struct Cli {
-    /// Database to use; created and migrated at start.
+    /// Database to use, migrated at start: `sqlite://FILE?mode=rwc` (created if missing) or
+    /// `postgres://USER:PASSWORD@HOST/DB` (for several processes on one database).
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
     database_url: String,
     /// Secret (32+ characters) that keys the stored digests of API keys; the same for every

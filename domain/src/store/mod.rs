@@ -124,7 +124,11 @@ impl Store {
         match backend {
             Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&writer).await?,
             // The migrator holds an advisory lock, so processes starting together migrate once.
-            Backend::Postgres => sqlx::migrate!("../migrations/postgres").run(&writer).await?,
+            Backend::Postgres => {
+                sqlx::migrate!("../migrations/postgres")
+                    .run(&writer)
+                    .await?
+            }
         }
         let reader = match backend {
             Backend::Sqlite => open_sqlite(url, 4).await?,
