@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use sqlx::any::AnyPoolOptions;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{Any, AnyPool, Row};
 use tokio::sync::{mpsc, oneshot};
@@ -24,26 +25,20 @@ const INSERT_COLUMNS: &str = "id, merchant_id, mode, email, email_normalized, na
     metadata, created_at, updated_at";
 
 impl Store {
-    /// Inserts a customer. On SQLite, inserts that arrive while the writer is busy are written
-    /// together, see [`CustomerInserts`]; PostgreSQL takes concurrent inserts on its own.
+    /// Inserts a customer. Inserts that arrive while the writer is busy are written together,
+    /// see [`CustomerInserts`].
     pub async fn insert_customer(
         &self,
         tenant: &Tenant,
         input: CustomerForCreate,
     ) -> Result<Customer> {
-        let Some(single_process) = &self.single_process else {
-            let customer = new_customer(&self.clock, input)?;
-            insert_rows(&self.writer, self.backend, &[(tenant, &customer)]).await?;
-            return Ok(customer);
-        };
         let (answer, answered) = oneshot::channel();
         let pending = PendingInsert {
             tenant: tenant.clone(),
             input,
             answer,
         };
-        single_process
-            .customer_inserts
+        self.customer_inserts
             .0
             .send(pending)
             .map_err(|_| Error::Internal)?;
@@ -271,9 +266,9 @@ async fn insert_rows(
     Ok(())
 }
 
-/// The queue of customers waiting to be inserted into a SQLite database (whose one writer is the
-/// bottleneck; PostgreSQL takes concurrent inserts on its own). A worker writes whatever has
-/// queued up while the writer was busy as one statement, so 64 concurrent creates cost a few trips to the
+/// The queue of customers waiting to be inserted. A worker writes whatever has queued up while
+/// the writer was busy as one statement (one transaction: on SQLite one trip to its one writer,
+/// on PostgreSQL one commit to flush), so 64 concurrent creates cost a few trips to the
 /// writer rather than 64; a lone create still goes straight through. Each is stamped and given
 /// its id in queue order, so creation order and list order agree.
 pub(super) struct CustomerInserts(mpsc::UnboundedSender<PendingInsert>);
@@ -284,10 +279,20 @@ struct PendingInsert {
     answer: oneshot::Sender<Result<Customer>>,
 }
 
+/// Where the insert worker writes.
+pub(super) enum InsertWriter {
+    /// The store's own writer: SQLite's connections are threads of their own, usable from any
+    /// runtime.
+    Shared(AnyPool),
+    /// A connection of the worker's own to this PostgreSQL URL, opened on the worker's runtime,
+    /// which its socket belongs to.
+    Own(String),
+}
+
 impl CustomerInserts {
     /// Starts the worker on a thread of its own, so the store does not depend on the runtime
     /// that opened it; the thread ends when the last clone of the store is dropped.
-    pub(super) fn start(writer: AnyPool, clock: Arc<Clock>) -> Result<Self> {
+    pub(super) fn start(writer: InsertWriter, backend: Backend, clock: Arc<Clock>) -> Result<Self> {
         let (queue, queued) = mpsc::unbounded_channel();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -298,7 +303,23 @@ impl CustomerInserts {
             })?;
         std::thread::Builder::new()
             .name("shika-inserts".into())
-            .spawn(move || runtime.block_on(write_queued_inserts(writer, clock, queued)))
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let writer = match writer {
+                        InsertWriter::Shared(pool) => pool,
+                        InsertWriter::Own(url) => {
+                            match AnyPoolOptions::new().max_connections(1).connect_lazy(&url) {
+                                Ok(pool) => pool,
+                                Err(error) => {
+                                    tracing::error!(%error, "the insert worker cannot connect");
+                                    return;
+                                }
+                            }
+                        }
+                    };
+                    write_queued_inserts(writer, backend, clock, queued).await;
+                });
+            })
             .map_err(|error| {
                 tracing::error!(%error, "cannot start the insert worker");
                 Error::Internal
@@ -309,6 +330,7 @@ impl CustomerInserts {
 
 async fn write_queued_inserts(
     writer: AnyPool,
+    backend: Backend,
     clock: Arc<Clock>,
     mut queued: mpsc::UnboundedReceiver<PendingInsert>,
 ) {
@@ -327,7 +349,7 @@ async fn write_queued_inserts(
             .iter()
             .map(|(tenant, customer, _)| (tenant, customer))
             .collect();
-        let together = insert_rows(&writer, Backend::Sqlite, &rows).await;
+        let together = insert_rows(&writer, backend, &rows).await;
         if together.is_ok() || made.len() == 1 {
             for (_, customer, answer) in made {
                 let _ = answer.send(together.clone().map(|()| customer));
@@ -335,7 +357,7 @@ async fn write_queued_inserts(
         } else {
             // One failing row (say, a merchant deleted meanwhile) must not fail the others.
             for (tenant, customer, answer) in made {
-                let alone = insert_rows(&writer, Backend::Sqlite, &[(&tenant, &customer)]).await;
+                let alone = insert_rows(&writer, backend, &[(&tenant, &customer)]).await;
                 let _ = answer.send(alone.map(|()| customer));
             }
         }

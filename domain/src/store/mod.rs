@@ -8,11 +8,11 @@
 //!
 //! SQLite runs in WAL mode with foreign keys on and a busy timeout. Writes go through a pool of
 //! one connection (SQLite has one writer at a time anyway; queuing in the pool is cheaper than
-//! lock retries), reads through a pool of several. Because one process owns a SQLite database it
-//! also keeps some state to itself ([`SingleProcess`]): new customers are written in batches by
-//! a worker thread, verified API keys are remembered until a key is rolled, and the API's rate
-//! limit is counted in memory. On PostgreSQL all of that lives in the database, so processes
-//! share it.
+//! lock retries), reads through a pool of several. On both, new customers are written in batches
+//! by a worker thread (`customers::CustomerInserts`). Because one process owns a SQLite database
+//! it also keeps some state to itself ([`SingleProcess`]): verified API keys are remembered until
+//! a key is rolled, and the API's rate limit is counted in memory. On PostgreSQL all of that
+//! lives in the database, so processes share it.
 
 mod customers;
 mod idempotency;
@@ -55,6 +55,7 @@ pub struct Store {
     clock: Arc<Clock>,
     /// The secret that keys the digests of API keys.
     key_secret: Arc<[u8]>,
+    customer_inserts: Arc<customers::CustomerInserts>,
     /// What this process keeps to itself; only on SQLite.
     single_process: Option<Arc<SingleProcess>>,
 }
@@ -99,7 +100,6 @@ impl Backend {
 
 /// State a process may keep in memory only because it is the one process on its database.
 struct SingleProcess {
-    customer_inserts: customers::CustomerInserts,
     verified_keys: merchants::VerifiedKeys,
     request_counts: rate_limits::RequestCounts,
 }
@@ -139,9 +139,17 @@ impl Store {
             None => generated_key_secret(&writer).await?.into_bytes().into(),
         };
         let clock = Arc::new(Clock::default());
+        let insert_writer = match backend {
+            Backend::Sqlite => customers::InsertWriter::Shared(writer.clone()),
+            Backend::Postgres => customers::InsertWriter::Own(url.to_owned()),
+        };
+        let customer_inserts = Arc::new(customers::CustomerInserts::start(
+            insert_writer,
+            backend,
+            clock.clone(),
+        )?);
         let single_process = match backend {
             Backend::Sqlite => Some(Arc::new(SingleProcess {
-                customer_inserts: customers::CustomerInserts::start(writer.clone(), clock.clone())?,
                 verified_keys: merchants::VerifiedKeys::default(),
                 request_counts: rate_limits::RequestCounts::default(),
             })),
@@ -153,6 +161,7 @@ impl Store {
             reader,
             clock,
             key_secret,
+            customer_inserts,
             single_process,
         })
     }
