@@ -16,13 +16,13 @@ SHIKA := $(TARGET_DIR)/release/shika
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help setup rust-tools npm-tools python-tools bench-tools chromium build run test lint unit unit-postgres e2e schemathesis bench bench-postgres
+.PHONY: help setup rust-tools npm-tools python-tools bench-tools chromium build run test lint unit unit-postgres e2e schemathesis e2e-postgres bench bench-postgres
 
 help:
 	@echo "make run    build in release mode and serve on http://127.0.0.1:3000 (database: shika.db)"
-	@echo "make test   fmt, clippy (server and WASM), Rust tests on SQLite and on a throw-away"
-	@echo "            PostgreSQL, release build, browser tests, and the Schemathesis run against"
-	@echo "            the OpenAPI document"
+	@echo "make test   fmt, clippy (server and WASM), Rust tests, release build, browser tests and"
+	@echo "            the Schemathesis run against the OpenAPI document, each on SQLite and on a"
+	@echo "            throw-away PostgreSQL"
 	@echo "make bench  Shika under load beside its HTTP ceiling, its write floor and PocketBase"
 	@echo "            (on SQLite; BENCH_DATABASE_URL=postgres://… runs Shika on that server)"
 	@echo "make bench-postgres  the same with Shika on a throw-away PostgreSQL on this machine"
@@ -93,13 +93,21 @@ e2e: setup chromium
 schemathesis: python-tools
 	SHIKA_BIN=$(SHIKA) SHIKA_RATE_LIMIT=0 end2end/with-server.sh end2end/schemathesis.sh
 
+# The browser tests and the Schemathesis run again, the server on a throw-away PostgreSQL.
+e2e-postgres: setup chromium python-tools
+	@echo "== Browser tests and Schemathesis on PostgreSQL"
+	SHIKA_POSTGRES_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+		scripts/with-postgres.sh $(MAKE) e2e schemathesis
+
 test: setup chromium
 	$(MAKE) lint
 	$(MAKE) unit
 	$(MAKE) unit-postgres
 	$(MAKE) build
+	@echo "== Browser tests and Schemathesis on SQLite"
 	$(MAKE) e2e
 	$(MAKE) schemathesis
+	$(MAKE) e2e-postgres
 
 # Settings: BENCH_CUSTOMERS (1000000), BENCH_SECONDS per operation (10), BENCH_CONNECTIONS (64),
 # BENCH_DATABASE_URL (a PostgreSQL server, role with CREATEDB, for Shika; default SQLite files).

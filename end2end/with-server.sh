@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a command against the release `shika` binary: starts it on a free port with a temporary
-# database, waits until /healthz answers, runs the command with SHIKA_BASE_URL,
-# SHIKA_DATABASE_URL and SHIKA_BIN set, and stops the server by its pid.
+# database (a SQLite file, or a new database on the PostgreSQL server SHIKA_TEST_POSTGRES_URL names,
+# as scripts/with-postgres.sh sets it), waits until /healthz answers, runs the command with
+# SHIKA_BASE_URL, SHIKA_DATABASE_URL and SHIKA_BIN set, and stops the server by its pid.
 # Usage: end2end/with-server.sh COMMAND [ARGS…]   (from anywhere; SHIKA_BIN overrides the binary;
 # the server inherits the environment, e.g. SHIKA_RATE_LIMIT)
 set -euo pipefail
@@ -14,7 +15,13 @@ bin=$(realpath "$bin")
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 data=$(mktemp -d)
 log="$data/shika.log"
-database="sqlite://$data/shika.db?mode=rwc"
+if [ -n "${SHIKA_TEST_POSTGRES_URL:-}" ]; then
+  name="shika_e2e_$(basename "$data" | tr -dc 'a-z0-9' | tr 'A-Z' 'a-z')$$"
+  psql "$SHIKA_TEST_POSTGRES_URL" -qc "CREATE DATABASE $name"
+  database="${SHIKA_TEST_POSTGRES_URL%/*}/$name"
+else
+  database="sqlite://$data/shika.db?mode=rwc"
+fi
 
 # The binary finds its assets (target/site) relative to the working directory.
 cd "$root"

@@ -75,9 +75,10 @@ enum MerchantCommand {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+            // PostgreSQL reports "already exists, skipping" for every migration check.
+            EnvFilter::new("info,sqlx::postgres::notice=warn")
+        }))
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
