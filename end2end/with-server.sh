@@ -16,7 +16,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 data=$(mktemp -d)
 log="$data/shika.log"
 if [ -n "${SHIKA_TEST_POSTGRES_URL:-}" ]; then
-  name="shika_e2e_$(basename "$data" | tr -dc 'a-z0-9' | tr 'A-Z' 'a-z')$$"
+  name="shika_e2e_$(basename "$data" | tr 'A-Z' 'a-z' | tr -dc 'a-z0-9')"
   psql "$SHIKA_TEST_POSTGRES_URL" -qc "CREATE DATABASE $name"
   database="${SHIKA_TEST_POSTGRES_URL%/*}/$name"
 else

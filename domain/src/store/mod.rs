@@ -120,41 +120,45 @@ impl Store {
     /// generated and kept in the database, so the database alone cannot verify a key.
     pub async fn open_with_key_secret(url: &str, key_secret: Option<&str>) -> Result<Self> {
         let backend = Backend::of_url(url)?;
-        let writer = open_writer(url).await?;
-        match backend {
-            Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&writer).await?,
-            // The migrator holds an advisory lock, so processes starting together migrate once.
+        let writer = open_writer_for(backend, url).await?;
+        // What differs by backend: the migrations, where reads go, where the insert worker
+        // writes, and what only a single process may keep to itself.
+        let (reader, insert_writer, single_process) = match backend {
+            Backend::Sqlite => {
+                sqlx::migrate!("../migrations/sqlite").run(&writer).await?;
+                let single_process = SingleProcess {
+                    verified_keys: merchants::VerifiedKeys::default(),
+                    request_counts: rate_limits::RequestCounts::default(),
+                };
+                (
+                    sqlite_pool(url, 4).await?,
+                    customers::InsertWriter::Shared(writer.clone()),
+                    Some(Arc::new(single_process)),
+                )
+            }
             Backend::Postgres => {
+                // The migrator holds an advisory lock, so processes starting together migrate
+                // once.
                 sqlx::migrate!("../migrations/postgres")
                     .run(&writer)
-                    .await?
+                    .await?;
+                (
+                    writer.clone(),
+                    customers::InsertWriter::Own(url.to_owned()),
+                    None,
+                )
             }
-        }
-        let reader = match backend {
-            Backend::Sqlite => open_sqlite(url, 4).await?,
-            Backend::Postgres => writer.clone(),
         };
         let key_secret: Arc<[u8]> = match key_secret {
             Some(secret) => secret.as_bytes().into(),
             None => generated_key_secret(&writer).await?.into_bytes().into(),
         };
         let clock = Arc::new(Clock::default());
-        let insert_writer = match backend {
-            Backend::Sqlite => customers::InsertWriter::Shared(writer.clone()),
-            Backend::Postgres => customers::InsertWriter::Own(url.to_owned()),
-        };
         let customer_inserts = Arc::new(customers::CustomerInserts::start(
             insert_writer,
             backend,
             clock.clone(),
         )?);
-        let single_process = match backend {
-            Backend::Sqlite => Some(Arc::new(SingleProcess {
-                verified_keys: merchants::VerifiedKeys::default(),
-                request_counts: rate_limits::RequestCounts::default(),
-            })),
-            Backend::Postgres => None,
-        };
         Ok(Store {
             backend,
             writer,
@@ -212,9 +216,28 @@ impl Store {
 /// [`Store`]), on PostgreSQL [`POSTGRES_POOL_SIZE`]. The bench's write floor writes through it
 /// too, without the store.
 pub async fn open_writer(url: &str) -> Result<AnyPool> {
+    open_writer_for(Backend::of_url(url)?, url).await
+}
+
+async fn open_writer_for(backend: Backend, url: &str) -> Result<AnyPool> {
     sqlx::any::install_default_drivers();
-    match Backend::of_url(url)? {
-        Backend::Sqlite => open_sqlite(url, 1).await,
+    match backend {
+        Backend::Sqlite => {
+            // Created if missing and switched to WAL (a setting the file keeps) through the
+            // native driver, once: the `Any` driver takes only a URL.
+            SqliteConnectOptions::from_str(url)
+                .map_err(|error| {
+                    tracing::error!(%error, "invalid DATABASE_URL");
+                    Error::Internal
+                })?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .connect()
+                .await?
+                .close()
+                .await?;
+            sqlite_pool(url, 1).await
+        }
         Backend::Postgres => Ok(AnyPoolOptions::new()
             .max_connections(POSTGRES_POOL_SIZE)
             .connect(url)
@@ -222,21 +245,9 @@ pub async fn open_writer(url: &str) -> Result<AnyPool> {
     }
 }
 
-/// A pool of `size` connections to a SQLite database, which is created first if missing and
-/// switched to WAL (a setting the file keeps) through the native driver: the `Any` driver takes
-/// only a URL. Each pooled connection then sets what lasts only as long as it does.
-async fn open_sqlite(url: &str, size: u32) -> Result<AnyPool> {
-    SqliteConnectOptions::from_str(url)
-        .map_err(|error| {
-            tracing::error!(%error, "invalid DATABASE_URL");
-            Error::Internal
-        })?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .connect()
-        .await?
-        .close()
-        .await?;
+/// A pool of `size` connections to an existing SQLite database; each connection sets what
+/// lasts only as long as it does.
+async fn sqlite_pool(url: &str, size: u32) -> Result<AnyPool> {
     Ok(AnyPoolOptions::new()
         .max_connections(size)
         .after_connect(|connection, _| {
