@@ -303,8 +303,11 @@ async fn shuts_down_gracefully_on(signal: &str) {
     server.log_line_with("shutting down");
 
     // New connections are refused once the listener is closed (which follows the log line)…
+    // Polled until a deadline rather than a number of tries: on a loaded machine the server may
+    // not run for a while.
     let mut refused = false;
-    for _ in 0..10_000 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::time::Instant::now() < deadline {
         if tokio::net::TcpStream::connect(&addr).await.is_err() {
             refused = true;
             break;
