@@ -1,0 +1,64 @@
+"""Type-checked by test.sh (mypy --strict against the installed package), never run: the public
+API's types as a user's checker sees them. Each `type: ignore[...]` marks a mistake the types must
+catch; with warn_unused_ignores (part of --strict), mypy fails if one stops being caught."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import List, Optional
+
+import shikacreators
+from shikacreators import Customer, DeletedObject, ListObject, Payment, Subscription
+
+
+def use(client: shikacreators.Client) -> None:
+    customer: Customer = client.customers.create(
+        email="customer@example.com",
+        name="John Doe",
+        phone="0241234567",
+        metadata={"user_id": "123"},
+    )
+    customer_id: str = customer.id
+    email: Optional[str] = customer.email
+    user_id: str = customer.metadata["user_id"]
+    customer = client.customers.update(
+        customer_id, name=None, metadata={"vip": "true", "old": None}
+    )
+    customer = client.customers.retrieve(customer_id, timeout=5.0, api_key="sk_test_other")
+    page: ListObject[Customer] = client.customers.list(
+        limit=10,
+        email="a@example.com",
+        created={"gte": datetime.now(timezone.utc), "lt": 1700000000},
+    )
+    has_more: bool = page.has_more
+    first: List[Customer] = page.data
+    for each in page:
+        name: Optional[str] = each.name
+    payments: ListObject[Payment] = client.customers.list_payments(
+        customer_id, starting_after="pay_1"
+    )
+    subscriptions: ListObject[Subscription] = client.customers.list_subscriptions(customer_id)
+    payment = client.payments.create(amount=2500, customer=customer_id, idempotency_key="order-1")
+    amount: int = payment.amount
+    payments = client.payments.list(customer=customer_id, max_network_retries=0)
+    subscription = client.subscriptions.create(customer=customer_id, amount=2500, interval="month")
+    subscriptions = client.subscriptions.list(customer=customer_id, status="active")
+    subscription = client.subscriptions.cancel(subscription.id)
+    deleted: DeletedObject = client.customers.delete(customer_id)
+    gone: bool = deleted.deleted
+    # Unknown fields read as Any.
+    print(customer.some_future_field, email, user_id, has_more, first, name, amount, gone)
+    print(payments, subscriptions)
+
+    client.payments.create()  # type: ignore[call-arg]
+    client.customers.list(limit="ten")  # type: ignore[arg-type]
+    client.subscriptions.list(status="paused")  # type: ignore[arg-type]
+    client.subscriptions.create(customer=customer_id, amount=1, interval="fortnight")  # type: ignore[arg-type]
+    client.customers.retrieve(customer_id, idempotency_key=1)  # type: ignore[arg-type]
+    wrong: Payment = client.customers.retrieve(customer_id)  # type: ignore[assignment]
+    try:
+        client.customers.list()
+    except shikacreators.ShikaError as error:
+        status: Optional[int] = error.http_status
+        request_id: Optional[str] = error.request_id
+        print(status, request_id, error.code, error.param, error.type, wrong)
