@@ -1,0 +1,25 @@
+// The package's ES module entry: `import ShikaCreators from 'shikacreators'`, plus named exports
+// of the error classes and every public type. (CommonJS callers get cjs.ts instead.)
+
+import { ShikaCreators } from './client.js';
+
+export default ShikaCreators;
+export { ShikaCreators };
+export type { ShikaCreatorsConfig, Resource, Method } from './client.js';
+export {
+  ShikaError,
+  InvalidRequestError,
+  AuthenticationError,
+  IdempotencyError,
+  RateLimitError,
+  APIError,
+  APIConnectionError,
+  errors,
+} from './errors.js';
+export type { RequestOptions, LastResponse } from './http.js';
+export { ListPromise } from './pagination.js';
+export type { ListPage, ListEnvelope } from './pagination.js';
+export { OPERATIONS, EXEMPT_OPERATIONS } from './operations.js';
+export type { OperationSpec } from './operations.js';
+export { VERSION } from './version.js';
+export type * from './types.js';

@@ -1,0 +1,24 @@
+// Type-checked (never run) by tests/package.test.mjs against the installed tarball, as a
+// CommonJS consumer: `require('shikacreators')` is the class, errors are its static properties
+// and the types live in its namespace.
+
+import ShikaCreators = require('shikacreators');
+
+export async function use(): Promise<void> {
+  const shikacreators = new ShikaCreators('sk_test_x', { timeout: 1000 });
+  const customer: ShikaCreators.Customer = await shikacreators.customers.retrieve('cus_x');
+  const params: ShikaCreators.PaymentCreateParams = { amount: 5 };
+  const payment: ShikaCreators.Payment = await shikacreators.payments.create(params);
+  const page: ShikaCreators.ListPage<ShikaCreators.Subscription> = await shikacreators.subscriptions.list();
+  // @ts-expect-error: amount is required
+  const bad: ShikaCreators.PaymentCreateParams = {};
+  try {
+    await shikacreators.customers.delete(customer.id);
+  } catch (e) {
+    if (e instanceof ShikaCreators.AuthenticationError) {
+      const error: ShikaCreators.ShikaError = e;
+      void error.statusCode;
+    }
+  }
+  void [payment, page, bad, ShikaCreators.VERSION];
+}

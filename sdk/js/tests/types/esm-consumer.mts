@@ -1,0 +1,74 @@
+// Type-checked (never run) by tests/package.test.mjs against the installed tarball, as an ES
+// module consumer: the default import is the class, the types come from the OpenAPI document,
+// and wrong calls do not compile (each @ts-expect-error fails the check if the error vanishes).
+
+import ShikaCreators, {
+  InvalidRequestError,
+  ShikaError,
+  type Customer,
+  type CustomerCreateParams,
+  type CustomerListParams,
+  type DeletedCustomer,
+  type ListPage,
+  type Payment,
+  type Subscription,
+} from 'shikacreators';
+
+export async function use(): Promise<void> {
+  const shikacreators = new ShikaCreators('sk_test_x', { baseUrl: 'http://127.0.0.1:3000', maxNetworkRetries: 1, timeout: 5000 });
+
+  const params: CustomerCreateParams = { email: 'a@example.com', name: 'A', metadata: { k: 'v' } };
+  const created = await shikacreators.customers.create(params, { idempotencyKey: 'k' });
+  const customer: Customer = created;
+  const id: string = customer.id;
+  const email: string | null | undefined = customer.email;
+  const requestId: string | undefined = created.lastResponse.requestId;
+  const updated: Customer = await shikacreators.customers.update(id, { name: null, metadata: { k: null } });
+  const deleted: DeletedCustomer = await shikacreators.customers.delete(updated.id);
+  const flag: boolean = deleted.deleted;
+
+  const query: CustomerListParams = { limit: 10, email: 'a@example.com', created: { gte: '2024-01-01T00:00:00Z', lte: new Date() } };
+  const page: ListPage<Customer> = await shikacreators.customers.list(query);
+  const more: boolean = page.has_more;
+  for await (const c of shikacreators.customers.list()) {
+    const cid: string = c.id;
+    void cid;
+  }
+  const payments = await shikacreators.customers.listPayments(id, { limit: 2 });
+  const firstPayment: Payment | undefined = payments.data[0];
+  const payment: Payment = await shikacreators.payments.create({ amount: 100, currency: 'GHS', customer: id });
+  const amount: number = payment.amount;
+  for await (const p of shikacreators.payments.list({ customer: id })) void (p.amount satisfies number);
+  const sub: Subscription = await shikacreators.subscriptions.create({ customer: id, amount: 1, interval: 'month' });
+  const canceled: Subscription = await shikacreators.subscriptions.cancel(sub.id);
+  await shikacreators.subscriptions.list({ status: 'canceled', customer: id });
+  await shikacreators.customers.listSubscriptions(id);
+
+  // @ts-expect-error: an unknown body parameter
+  await shikacreators.customers.create({ colour: 'red' });
+  // @ts-expect-error: amount is an integer, not a string
+  await shikacreators.payments.create({ amount: '100' });
+  // @ts-expect-error: amount is required
+  await shikacreators.payments.create({ currency: 'GHS' });
+  // @ts-expect-error: not a subscription status
+  await shikacreators.subscriptions.list({ status: 'paused' });
+  // @ts-expect-error: retrieve needs an id
+  await shikacreators.customers.retrieve();
+  // @ts-expect-error: no such method
+  await shikacreators.customers.search();
+  // @ts-expect-error: interval is one of day, week, month, year
+  await shikacreators.subscriptions.create({ customer: id, amount: 1, interval: 'hour' });
+
+  try {
+    await shikacreators.customers.retrieve('cus_x');
+  } catch (e) {
+    if (e instanceof InvalidRequestError) {
+      const param: string | undefined = e.param;
+      const status: number | undefined = e.statusCode;
+      void [param, status];
+    }
+    if (e instanceof ShikaCreators.RateLimitError) void e.headers['retry-after'];
+    if (e instanceof ShikaError) void (e.requestId satisfies string | undefined);
+  }
+  void [email, requestId, flag, more, firstPayment, amount, canceled];
+}
