@@ -16,13 +16,14 @@ SHIKA := $(TARGET_DIR)/release/shika
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help setup rust-tools npm-tools python-tools bench-tools chromium build run test lint unit unit-postgres e2e schemathesis e2e-postgres bench bench-postgres
+.PHONY: help setup rust-tools npm-tools python-tools bench-tools php-tools sdk-js-dist chromium build run test lint unit unit-postgres e2e schemathesis e2e-postgres sdks sdk-test bench bench-postgres
 
 help:
 	@echo "make run    build in release mode and serve on http://127.0.0.1:3000 (database: shika.db)"
-	@echo "make test   fmt, clippy (server and WASM), Rust tests, release build, browser tests and"
-	@echo "            the Schemathesis run against the OpenAPI document, each on SQLite and on a"
-	@echo "            throw-away PostgreSQL"
+	@echo "make test   fmt, clippy (server and WASM), Rust tests, release build, browser tests, the"
+	@echo "            Schemathesis run against the OpenAPI document and the SDKs' tests, each on"
+	@echo "            SQLite and on a throw-away PostgreSQL"
+	@echo "make sdks   the client libraries' packages into sdk/dist/ (npm tarball, Python wheel)"
 	@echo "make bench  Shika under load beside its HTTP ceiling, its write floor and PocketBase"
 	@echo "            (on SQLite; BENCH_DATABASE_URL=postgres://… runs Shika on that server)"
 	@echo "make bench-postgres  the same with Shika on a throw-away PostgreSQL on this machine"
@@ -59,6 +60,14 @@ bench-tools: .tools/bench-venv/.installed
 	.tools/bench-venv/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	touch $@
 
+php-tools:
+	@command -v php >/dev/null && php -m | grep -qi '^curl$$' && php -m | grep -qi '^mbstring$$' && \
+		command -v phpunit >/dev/null || { apt-get update && apt-get install -y php-cli php-curl php-mbstring phpunit; }
+
+sdk-js-dist:
+	sdk/js/scripts/ensure-deps.sh
+	npm --prefix sdk/js run --silent build
+
 chromium:
 	@command -v /usr/bin/chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
 	@command -v curl >/dev/null || { apt-get update && apt-get install -y curl; }
@@ -86,18 +95,35 @@ unit-postgres: setup
 	SHIKA_POSTGRES_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
 		scripts/with-postgres.sh cargo test -p domain -p server -- --include-ignored --skip sqlite
 
-e2e: setup chromium
+# The reference's examples are run with the client libraries: the JavaScript one built, PHP there.
+e2e: setup chromium sdk-js-dist php-tools
 	SHIKA_BIN=$(SHIKA) end2end/run.sh
 
 # Rate limit off: the fuzzer sends far more than a client may.
 schemathesis: python-tools
 	SHIKA_BIN=$(SHIKA) SHIKA_RATE_LIMIT=0 end2end/with-server.sh end2end/schemathesis.sh
 
-# The browser tests and the Schemathesis run again, the server on a throw-away PostgreSQL.
+# The browser tests, the Schemathesis run and the client libraries' tests again, the server on a
+# throw-away PostgreSQL.
 e2e-postgres: setup chromium python-tools
 	@echo "== Browser tests and Schemathesis on PostgreSQL"
 	SHIKA_POSTGRES_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-		scripts/with-postgres.sh $(MAKE) e2e schemathesis
+		scripts/with-postgres.sh $(MAKE) e2e schemathesis sdk-test
+
+# The client libraries' installable packages (PHP's is its folder: it needs no build).
+sdks:
+	mkdir -p sdk/dist
+	sdk/js/build.sh sdk/dist
+	sdk/python/build.sh sdk/dist
+	@ls -1 sdk/dist
+
+# Each client library's own tests (each installs what it needs), against the release binary on a
+# fresh database: SQLite, or the PostgreSQL server scripts/with-postgres.sh started.
+sdk-test: php-tools
+	@echo "== SDK tests on $(if $(SHIKA_TEST_POSTGRES_URL),PostgreSQL,SQLite)"
+	SHIKA_BIN=$(SHIKA) end2end/with-server.sh sdk/js/test.sh
+	SHIKA_BIN=$(SHIKA) end2end/with-server.sh sdk/python/test.sh
+	SHIKA_BIN=$(SHIKA) end2end/with-server.sh sdk/php/test.sh
 
 test: setup chromium
 	$(MAKE) lint
@@ -107,6 +133,7 @@ test: setup chromium
 	@echo "== Browser tests and Schemathesis on SQLite"
 	$(MAKE) e2e
 	$(MAKE) schemathesis
+	$(MAKE) sdk-test
 	$(MAKE) e2e-postgres
 
 # Settings: BENCH_CUSTOMERS (1000000), BENCH_SECONDS per operation (10), BENCH_CONNECTIONS (64),

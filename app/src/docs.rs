@@ -1,6 +1,9 @@
 //! `/docs`: the public API reference, rendered from the OpenAPI document the server generates
 //! (the same one it serves at `/v1/openapi.json`): one section per endpoint with its parameters,
-//! examples and a curl command for this server.
+//! examples, and its request as curl and the JavaScript, Python and PHP client libraries make it.
+
+#[cfg(feature = "ssr")]
+mod examples;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,7 +19,46 @@ pub const KEY_PLACEHOLDER: &str = "sk_test_YOUR_KEY";
 pub struct ApiReference {
     pub title: String,
     pub description: String,
+    /// Setting up each way of calling the API, shown once above the endpoints.
+    pub setup: Vec<Example>,
     pub groups: Vec<EndpointGroup>,
+}
+
+/// The ways the reference shows a request, in the order of the seed's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Language {
+    Curl,
+    JavaScript,
+    Python,
+    Php,
+}
+
+impl Language {
+    pub fn label(self) -> &'static str {
+        match self {
+            Language::Curl => "curl",
+            Language::JavaScript => "JavaScript",
+            Language::Python => "Python",
+            Language::Php => "PHP",
+        }
+    }
+
+    /// The class of its code block, for styles and tests.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Language::Curl => "curl",
+            Language::JavaScript => "javascript",
+            Language::Python => "python",
+            Language::Php => "php",
+        }
+    }
+}
+
+/// One request (or set-up) written in one language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Example {
+    pub language: Language,
+    pub code: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,7 +77,8 @@ pub struct Endpoint {
     pub summary: String,
     pub description: String,
     pub parameters: Vec<Parameter>,
-    pub curl: String,
+    /// curl first, then each client library that has a method for the operation.
+    pub examples: Vec<Example>,
     pub response_example: String,
     pub errors: Vec<ErrorExample>,
 }
@@ -233,24 +276,6 @@ pub mod server {
         found
     }
 
-    fn curl(origin: &str, method: &str, path: &str, body: Option<&Value>) -> String {
-        let path = path.replace("{id}", "cus_abc123def456");
-        let mut command = match method {
-            "GET" => format!("curl {origin}{path}"),
-            _ => format!("curl -X {method} {origin}{path}"),
-        };
-        command.push_str(&format!(
-            " \\\n  -H \"Authorization: Bearer {KEY_PLACEHOLDER}\""
-        ));
-        if let Some(body) = body {
-            let body = serde_json::to_string(body).unwrap_or_default();
-            command.push_str(&format!(
-                " \\\n  -H \"Content-Type: application/json\" \\\n  -d '{body}'"
-            ));
-        }
-        command
-    }
-
     fn endpoint(
         document: &Value,
         origin: &str,
@@ -289,7 +314,8 @@ pub mod server {
             summary: text(operation, "summary"),
             description: text(operation, "description"),
             parameters: parameters(document, operation),
-            curl: curl(
+            examples: super::examples::examples(
+                &text(operation, "operationId"),
                 origin,
                 &method.to_uppercase(),
                 path,
@@ -303,7 +329,7 @@ pub mod server {
         }
     }
 
-    /// The reference for `document`, its curl commands aimed at `origin`.
+    /// The reference for `document`, its example requests aimed at `origin`.
     pub fn reference(document: &Value, origin: &str) -> ApiReference {
         let mut groups: Vec<EndpointGroup> = document["tags"]
             .as_array()
@@ -334,14 +360,31 @@ pub mod server {
         ApiReference {
             title: text(&document["info"], "title"),
             description: text(&document["info"], "description"),
+            setup: super::examples::setup(origin),
             groups,
         }
     }
 }
 
+/// Which language the examples show once tabs work (with JavaScript): one choice for the whole
+/// page, as a reader keeps to one language. Until then every example shows, each under its name.
+#[derive(Clone, Copy)]
+struct ExampleTabs {
+    chosen: RwSignal<Language>,
+    live: RwSignal<bool>,
+}
+
 #[component]
 pub fn DocsPage() -> impl IntoView {
     let reference = Resource::new(|| (), |_| get_api_reference());
+    let tabs = ExampleTabs {
+        chosen: RwSignal::new(Language::Curl),
+        live: RwSignal::new(false),
+    };
+    provide_context(tabs);
+    // Effects run only in the browser, after hydration: the server's page (and a browser without
+    // JavaScript) keeps every language visible.
+    Effect::new(move || tabs.live.set(true));
     view! {
         <Title text="API reference"/>
         <header class="top">
@@ -403,15 +446,18 @@ fn Reference(reference: ApiReference) -> impl IntoView {
     view! {
         <h1>{reference.title}</h1>
         <p><Prose text=reference.description/></p>
-        <section class="card">
-            <h2>"Trying it"</h2>
+        <section class="card" aria-labelledby="trying-it">
+            <h2 id="trying-it">"Trying it"</h2>
             <p>
-                "Each endpoint below has a curl command for this server. Replace "
+                "Each endpoint below shows its request for this server with curl and with the "
+                "JavaScript, Python and PHP client libraries (" <code>"make sdks"</code>
+                " builds them into " <code>"sdk/dist/"</code> "). Replace "
                 <code>{KEY_PLACEHOLDER}</code>" with one of your test keys — keys are shown only "
                 "once, when created or rolled, on the " <a href="/api-keys">"API keys"</a>
-                " page — and " <code>"cus_abc123def456"</code>
-                " with an id from an earlier answer."
+                " page — and ids such as " <code>"cus_abc123def456"</code>
+                " with ids from earlier answers. Each library is set up like this:"
             </p>
+            <Examples examples=reference.setup/>
         </section>
         <nav aria-label="Endpoints" class="card toc"><ul>{contents}</ul></nav>
         {reference
@@ -483,7 +529,7 @@ fn EndpointSection(endpoint: Endpoint) -> impl IntoView {
             <p><Prose text=endpoint.description/></p>
             {parameters}
             <h4>"Example request"</h4>
-            <pre class="curl"><code>{endpoint.curl}</code></pre>
+            <Examples examples=endpoint.examples/>
             <h4>"Response"</h4>
             <pre><code>{endpoint.response_example}</code></pre>
             <h4>"Errors"</h4>
@@ -491,4 +537,62 @@ fn EndpointSection(endpoint: Endpoint) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// A request in several languages: all of them, each under its name, without JavaScript; tabs
+/// that show one at a time with it.
+#[component]
+fn Examples(examples: Vec<Example>) -> impl IntoView {
+    let ExampleTabs { chosen, live } = expect_context::<ExampleTabs>();
+    let languages: Vec<Language> = examples.iter().map(|example| example.language).collect();
+    // A language this request lacks (the document itself has no library method) shows curl.
+    let shown = Memo::new(move |_| {
+        let wanted = chosen.get();
+        if languages.contains(&wanted) {
+            wanted
+        } else {
+            Language::Curl
+        }
+    });
+    let tabs = (examples.len() > 1).then(|| {
+        let buttons = examples
+            .iter()
+            .map(|example| {
+                let language = example.language;
+                view! {
+                    <button
+                        type="button"
+                        role="tab"
+                        aria-selected=move || (shown.get() == language).to_string()
+                        on:click=move |_| chosen.set(language)
+                    >
+                        {language.label()}
+                    </button>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="tabs needs-js" role="tablist" aria-label="Language">
+                {buttons}
+            </div>
+        }
+    });
+    let panels = examples
+        .into_iter()
+        .map(|example| {
+            let language = example.language;
+            view! {
+                <div
+                    class="example"
+                    role=move || live.get().then_some("tabpanel")
+                    aria-label=language.label()
+                    hidden=move || live.get() && shown.get() != language
+                >
+                    <p class="example-language" hidden=move || live.get()>{language.label()}</p>
+                    <pre class=language.slug()><code>{example.code}</code></pre>
+                </div>
+            }
+        })
+        .collect_view();
+    view! { <div class="examples">{tabs}{panels}</div> }
 }

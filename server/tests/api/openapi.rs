@@ -246,3 +246,25 @@ async fn the_documented_examples_are_what_the_api_takes_and_answers() {
     assert_eq!(keys(&missing.body["error"]), keys(&not_found["error"]));
     assert_eq!(missing.body["error"]["code"], not_found["error"]["code"]);
 }
+
+/// The client libraries (`sdk/`) are written against a committed copy of the document: the
+/// TypeScript types are generated from it, and each SDK's tests check their methods against the
+/// live one. This keeps that copy the served document, so an API change cannot leave the SDKs
+/// behind unnoticed. `SHIKA_UPDATE_SDK_OPENAPI=1` rewrites the copy instead of failing.
+#[tokio::test]
+async fn the_client_libraries_copy_of_the_document_is_the_served_one() {
+    let app = spawn_app().await;
+    let served = document(&app).await;
+    let copy_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../sdk/openapi.json");
+    if std::env::var_os("SHIKA_UPDATE_SDK_OPENAPI").is_some() {
+        let pretty = serde_json::to_string_pretty(&served).unwrap() + "\n";
+        std::fs::write(copy_path, pretty).unwrap();
+    }
+    let copy: Value = serde_json::from_str(&std::fs::read_to_string(copy_path).unwrap()).unwrap();
+    assert!(
+        copy == served,
+        "sdk/openapi.json differs from the served document: run \
+         `SHIKA_UPDATE_SDK_OPENAPI=1 cargo test -p server client_libraries_copy`, then \
+         `npm --prefix sdk/js run generate`, and give the SDKs any new operation"
+    );
+}
