@@ -12,8 +12,10 @@ use crate::error::AppError;
 use crate::layout::ModeVersion;
 use crate::ui::date_time;
 
-/// The list's URL query, as the filter form and the pagination buttons write it.
+/// The list's URL query, as the filter form and the pagination buttons write it (and the
+/// export link, with the filters alone).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ListQuery {
     pub email: String,
     pub created_from: String,
@@ -27,6 +29,21 @@ impl ListQuery {
     fn is_filtered(&self) -> bool {
         !(self.email.is_empty() && self.created_from.is_empty() && self.created_to.is_empty())
     }
+
+    /// The filters alone (no page) as a query string, for the export link.
+    fn filters_query(&self) -> String {
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(
+                [
+                    ("email", &self.email),
+                    ("created_from", &self.created_from),
+                    ("created_to", &self.created_to),
+                ]
+                .into_iter()
+                .filter(|(_, value)| !value.is_empty()),
+            )
+            .finish()
+    }
 }
 
 /// One page of customers for the dashboard's list.
@@ -34,35 +51,42 @@ impl ListQuery {
 pub async fn list_customers(query: ListQuery) -> Result<Page<Customer>, AppError> {
     crate::error::respond(
         async move {
-            use domain::{CustomerFilter, QueryParams, Timestamp};
-
             let (signed_in, _) = crate::session::server::signed_in().await?;
-            // "Created to" is a date: the whole day counts, so the bound is the next midnight.
-            let created_to = match Timestamp::parse(&query.created_to) {
-                Ok(day) if query.created_to.len() == 10 => day.add_millis(86_400_000).to_string(),
-                _ => query.created_to.clone(),
-            };
-            let pairs = [
-                ("email", query.email.trim().to_owned()),
-                ("created[gte]", query.created_from.clone()),
-                ("created[lt]", created_to),
-                ("limit", query.limit.clone()),
-                ("starting_after", query.starting_after.clone()),
-                ("ending_before", query.ending_before.clone()),
-            ];
-            let params = QueryParams::parse(
-                pairs
-                    .into_iter()
-                    .filter(|(_, value)| !value.is_empty())
-                    .map(|(name, value)| (name.to_owned(), value)),
-            )?;
-            let filter = CustomerFilter::from_query(params)?;
             Ok(crate::error::store()?
-                .list_customers(&signed_in.tenant(), &filter)
+                .list_customers(&signed_in.tenant(), &query.filter()?)
                 .await?)
         }
         .await,
     )
+}
+
+#[cfg(feature = "ssr")]
+impl ListQuery {
+    /// The store's filter for this query, as the list and the export both read it.
+    pub fn filter(&self) -> domain::Result<domain::CustomerFilter> {
+        use domain::{CustomerFilter, QueryParams, Timestamp};
+
+        // "Created to" is a date: the whole day counts, so the bound is the next midnight.
+        let created_to = match Timestamp::parse(&self.created_to) {
+            Ok(day) if self.created_to.len() == 10 => day.add_millis(86_400_000).to_string(),
+            _ => self.created_to.clone(),
+        };
+        let pairs = [
+            ("email", self.email.trim().to_owned()),
+            ("created[gte]", self.created_from.clone()),
+            ("created[lt]", created_to),
+            ("limit", self.limit.clone()),
+            ("starting_after", self.starting_after.clone()),
+            ("ending_before", self.ending_before.clone()),
+        ];
+        let params = QueryParams::parse(
+            pairs
+                .into_iter()
+                .filter(|(_, value)| !value.is_empty())
+                .map(|(name, value)| (name.to_owned(), value)),
+        )?;
+        CustomerFilter::from_query(params)
+    }
 }
 
 #[component]
@@ -88,7 +112,19 @@ pub fn CustomersPage() -> impl IntoView {
         <Title text="Customers"/>
         <div class="page-head">
             <h1>"Customers"</h1>
-            <A href="/customers/new" attr:class="button primary">"New customer"</A>
+            <div class="actions">
+                // A download and an upload form: plain links, outside the client-side router.
+                <a
+                    href=move || format!("/customers/export.csv?{}", query.get().filters_query())
+                    class="button secondary"
+                    rel="external"
+                    download
+                >
+                    "Export CSV"
+                </a>
+                <a href="/customers/import" class="button secondary">"Import customers"</a>
+                <A href="/customers/new" attr:class="button primary">"New customer"</A>
+            </div>
         </div>
         <Show when=move || deleted.get()>
             <p class="notice" role="status">"Customer deleted."</p>

@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod auth;
 pub mod customer_detail;
 pub mod customer_form;
+pub mod customer_import;
 pub mod customers;
 pub mod docs;
 pub mod error;
@@ -75,6 +76,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=|| view! { <Redirect path="/customers"/> } ssr=SsrMode::Async/>
                     <Route path=path!("customers") view=customers::CustomersPage ssr=SsrMode::Async/>
                     <Route path=path!("customers/new") view=customer_form::NewCustomerPage ssr=SsrMode::Async/>
+                    <Route path=path!("customers/import") view=customer_import::ImportPage ssr=SsrMode::Async/>
+                    <Route path=path!("customers/import/:id") view=customer_import::ImportPreviewPage ssr=SsrMode::Async/>
                     <Route path=path!("customers/:id") view=customer_detail::CustomerPage ssr=SsrMode::Async/>
                     <Route path=path!("customers/:id/edit") view=customer_form::EditCustomerPage ssr=SsrMode::Async/>
                     <Route path=path!("api-keys") view=api_keys::ApiKeysPage ssr=SsrMode::Async/>

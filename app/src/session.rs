@@ -63,9 +63,12 @@ pub mod server {
 
     /// The session token the browser sent, if any.
     pub fn session_token() -> Option<String> {
-        let parts = use_context::<http::request::Parts>()?;
-        parts
-            .headers
+        session_token_in(&use_context::<http::request::Parts>()?.headers)
+    }
+
+    /// The session token in a request's headers (for routes outside Leptos: downloads, uploads).
+    pub fn session_token_in(headers: &http::HeaderMap) -> Option<String> {
+        headers
             .get_all(COOKIE_HEADER)
             .iter()
             .filter_map(|value| value.to_str().ok())

@@ -15,6 +15,7 @@ mod postgres;
 mod process;
 mod report;
 mod shika;
+mod transfer;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -183,6 +184,7 @@ pub struct Results {
     pub shika_rss_mb: Option<f64>,
     pub peer_rss_mb: Option<f64>,
     pub browser_bytes: Option<(u64, u64)>,
+    pub transfer: transfer::TransferResults,
 }
 
 #[tokio::main]
@@ -260,7 +262,10 @@ async fn main() {
         shika::dashboard_list(&data.session),
     )
     .await;
+    // Before the export and import, whose memory is reported on its own.
     let shika_rss_mb = server.peak_rss_mb();
+    eprintln!("bench: Shika CSV export and import…");
+    let transfer = transfer::measure(addr, server.pid(), &data.session, 100_000).await;
     server.stop().await;
     if let Some((shika, floor)) = postgres {
         shika.drop().await;
@@ -290,6 +295,7 @@ async fn main() {
         shika_rss_mb,
         peer_rss_mb,
         browser_bytes: report::browser_bytes(&settings.site),
+        transfer,
     };
     print!("{}", report::render(&results));
 }

@@ -69,6 +69,10 @@ impl Server {
         Some(kilobytes / 1024.0)
     }
 
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
     pub async fn stop(mut self) {
         let _ = self.child.kill().await;
     }

@@ -214,6 +214,7 @@ pub fn render(results: &Results) -> String {
             let _ = writeln!(out, "- /customers bundle: not found (build the site first)");
         }
     }
+    out.push_str(&results.transfer.report());
     let ssr = results.ssr.percentile_ms(50);
     let _ = writeln!(
         out,

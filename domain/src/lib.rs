@@ -6,6 +6,7 @@
 //! types and messages with the server.
 
 pub mod customer;
+pub mod customer_csv;
 pub mod error;
 pub mod fields;
 pub mod health;

@@ -1,4 +1,4 @@
-//! The command line: `shika serve` (the default) and `shika merchant create`.
+//! The command line: `shika serve` (the default), `shika merchant create` and `shika backup`.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -42,6 +42,13 @@ enum Command {
     Merchant {
         #[command(subcommand)]
         command: MerchantCommand,
+    },
+    /// Copy a SQLite database to a new file while the server keeps running, and check the copy.
+    /// (On PostgreSQL, use pg_dump.)
+    Backup {
+        /// The new file to write (it must not exist yet).
+        #[arg(long)]
+        to: std::path::PathBuf,
     },
 }
 
@@ -104,6 +111,7 @@ pub fn main() -> ExitCode {
                         name,
                     },
             } => create_merchant(&database, &email, &password, name.as_deref()).await,
+            Command::Backup { to } => backup(&database, &to).await,
         }
     });
     match result {
@@ -211,5 +219,26 @@ async fn create_merchant(
         "live_secret_key": live.secret,
     });
     println!("{out}");
+    Ok(())
+}
+
+async fn backup(database: &Database, to: &std::path::Path) -> Result<(), String> {
+    let backup = domain::store::backup(&database.url, to).await?;
+    if backup.integrity != "ok" {
+        return Err(format!(
+            "the copy at {} failed its integrity check: {}",
+            to.display(),
+            backup.integrity
+        ));
+    }
+    println!(
+        "{}",
+        json!({
+            "backup": to.display().to_string(),
+            "bytes": backup.bytes,
+            "customers": backup.customers,
+            "integrity": backup.integrity,
+        })
+    );
     Ok(())
 }

@@ -5,6 +5,7 @@ pub mod api;
 pub mod cli;
 mod request_log;
 mod security_headers;
+mod transfer;
 mod web;
 
 use std::future::Future;

@@ -34,6 +34,7 @@ pub fn router(state: &AppState) -> axum::Router<AppState> {
             context.clone(),
             move || shell(options.clone()),
         )
+        .merge(crate::transfer::router())
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))

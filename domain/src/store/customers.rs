@@ -53,16 +53,32 @@ impl Store {
         tenant: &Tenant,
         inputs: impl IntoIterator<Item = CustomerForCreate>,
     ) -> Result<Vec<String>> {
+        let mut tx = self.writer.begin().await?;
+        let ids = self.insert_many(&mut tx, tenant, inputs, |_| {}).await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Inserts customers inside `tx`, many to a statement, telling `progress` how many are
+    /// written so far; answers their ids.
+    pub(super) async fn insert_many(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Any>,
+        tenant: &Tenant,
+        inputs: impl IntoIterator<Item = CustomerForCreate>,
+        mut progress: impl FnMut(usize),
+    ) -> Result<Vec<String>> {
         let customers = inputs
             .into_iter()
             .map(|input| new_customer(&self.clock, input))
             .collect::<Result<Vec<_>>>()?;
-        let mut tx = self.writer.begin().await?;
+        let mut written = 0;
         for chunk in customers.chunks(ROWS_PER_STATEMENT) {
             let rows: Vec<_> = chunk.iter().map(|customer| (tenant, customer)).collect();
-            insert_rows(&mut *tx, self.backend, &rows).await?;
+            insert_rows(&mut **tx, self.backend, &rows).await?;
+            written += chunk.len();
+            progress(written);
         }
-        tx.commit().await?;
         Ok(customers.into_iter().map(|customer| customer.id).collect())
     }
 

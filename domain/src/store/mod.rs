@@ -26,6 +26,7 @@ mod sql;
 mod subscriptions;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+mod transfer;
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -44,6 +45,7 @@ pub use merchants::hash_secret;
 pub use random::object_id as new_id;
 pub use rate_limits::{Admission, RateLimit};
 pub use sessions::SESSION_LIFETIME_MS;
+pub use transfer::{backup, Backup};
 
 /// The database every door of Shika shares. Cheap to clone.
 #[derive(Clone)]

@@ -969,3 +969,174 @@ async fn a_delete_racing_new_payments_and_subscriptions_leaves_none_attached_or_
         assert_eq!((attached, active), (0, 0), "round {round}");
     }
 }
+
+#[tokio::test]
+async fn an_export_header_names_every_metadata_key_the_filters_match() {
+    let (store, _dir) = open_store().await;
+    let (test, live, _) = merchant(&store, "kofi@example.com").await;
+    let with_metadata = |email: &str, metadata: serde_json::Value| {
+        CustomerForCreate::from_json(&body(json!({ "email": email, "metadata": metadata })))
+            .unwrap()
+    };
+    store
+        .import_customers(
+            &test,
+            [
+                with_metadata("a@example.com", json!({"vip": "true", "order": "1"})),
+                with_metadata("b@example.com", json!({"zone": "Accra"})),
+                with_metadata("c@example.com", json!({})),
+            ],
+        )
+        .await
+        .unwrap();
+    store
+        .import_customers(
+            &live,
+            [with_metadata("d@example.com", json!({"live": "1"}))],
+        )
+        .await
+        .unwrap();
+
+    let all = store
+        .customer_metadata_keys(&test, &filter(&[]))
+        .await
+        .unwrap();
+    assert_eq!(all, ["order", "vip", "zone"]);
+    let one = store
+        .customer_metadata_keys(&test, &filter(&[("email", "B@example.com")]))
+        .await
+        .unwrap();
+    assert_eq!(one, ["zone"]);
+    let none = store
+        .customer_metadata_keys(&test, &filter(&[("created[lt]", "2000-01-01T00:00:00Z")]))
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+}
+
+#[tokio::test]
+async fn a_staged_import_creates_all_its_customers_once_and_only_for_its_tenant() {
+    let (store, _dir) = open_store().await;
+    let (test, live, _) = merchant(&store, "kofi@example.com").await;
+    let csv = "email,name,metadata[order]\na@example.com,Ama,17\nb@example.com,\"Kofi, Jr.\",\n";
+    let file = crate::customer_csv::read_import(csv.as_bytes(), |_| {}).unwrap();
+    let id = store
+        .stage_import(&test, csv.to_owned(), &file.summary())
+        .await
+        .unwrap();
+
+    let staged = store.find_import(&test, &id).await.unwrap();
+    assert_eq!((staged.summary.rows, staged.imported), (2, None));
+    assert!(matches!(
+        store.find_import(&live, &id).await,
+        Err(Error::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.run_import(&live, &id, |_| {}).await,
+        Err(Error::NotFound { .. })
+    ));
+
+    let mut written = Vec::new();
+    let done = store
+        .run_import(&test, &id, |n| written.push(n))
+        .await
+        .unwrap();
+    assert_eq!(done.imported, Some(2));
+    assert_eq!(written.last(), Some(&2));
+    let listed = store.list_customers(&test, &filter(&[])).await.unwrap();
+    let names: Vec<_> = listed.data.iter().map(|c| c.name.clone()).collect();
+    // The file's order is the list's: its first row is the newest customer.
+    assert_eq!(
+        names,
+        [Some("Ama".to_owned()), Some("Kofi, Jr.".to_owned())]
+    );
+    assert_eq!(listed.data[0].metadata.get("order"), Some("17"));
+
+    // Importing it again (a second click, a reload) creates nothing more.
+    let again = store.run_import(&test, &id, |_| {}).await.unwrap();
+    assert_eq!(again.imported, Some(2));
+    let listed = store.list_customers(&test, &filter(&[])).await.unwrap();
+    assert_eq!(listed.data.len(), 2);
+}
+
+#[tokio::test]
+async fn an_import_that_fails_part_way_leaves_nothing() {
+    let (store, _dir) = open_store().await;
+    let (test, _, _) = merchant(&store, "kofi@example.com").await;
+    // More rows than one statement takes, so that some are written before the failure.
+    let csv = format!("name\n{}", "Ama\n".repeat(1_200));
+    let file = crate::customer_csv::read_import(csv.as_bytes(), |_| {}).unwrap();
+    let id = store
+        .stage_import(&test, csv.clone(), &file.summary())
+        .await
+        .unwrap();
+    // A trigger makes the third statement (rows 1,001 on) fail, after two went in.
+    sqlx::query(match store.backend {
+        super::Backend::Sqlite => {
+            "CREATE TRIGGER fail_late BEFORE INSERT ON customers \
+             WHEN (SELECT COUNT(*) FROM customers) >= 1000 \
+             BEGIN SELECT RAISE(ABORT, 'sabotaged'); END"
+        }
+        super::Backend::Postgres => {
+            "CREATE FUNCTION fail_late() RETURNS trigger AS $$ BEGIN \
+             IF (SELECT COUNT(*) FROM customers) >= 1000 THEN RAISE EXCEPTION 'sabotaged'; END IF; \
+             RETURN NEW; END $$ LANGUAGE plpgsql"
+        }
+    })
+    .execute(&store.writer)
+    .await
+    .unwrap();
+    if store.backend == super::Backend::Postgres {
+        sqlx::query(
+            "CREATE TRIGGER fail_late BEFORE INSERT ON customers \
+             FOR EACH ROW EXECUTE FUNCTION fail_late()",
+        )
+        .execute(&store.writer)
+        .await
+        .unwrap();
+    }
+
+    let mut written = 0;
+    let failed = store.run_import(&test, &id, |n| written = n).await;
+
+    assert!(failed.is_err());
+    assert_eq!(written, 1_000, "two statements went in before the failure");
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+        .fetch_one(&store.reader)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+    assert_eq!(store.find_import(&test, &id).await.unwrap().imported, None);
+}
+
+#[tokio::test]
+async fn a_backup_is_a_checked_copy_and_refuses_to_overwrite() {
+    let database = TestDatabase::sqlite();
+    let store = Store::open(&database.url).await.unwrap();
+    let (test, _, _) = merchant(&store, "kofi@example.com").await;
+    customer(&store, &test, "a@example.com").await;
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("copy.db");
+
+    let backup = super::backup(&database.url, &to).await.unwrap();
+
+    assert_eq!((backup.integrity.as_str(), backup.customers), ("ok", 1));
+    assert_eq!(backup.bytes, std::fs::metadata(&to).unwrap().len());
+    let copy = Store::open(&format!("sqlite://{}", to.display()))
+        .await
+        .unwrap();
+    assert_eq!(
+        copy.list_customers(&test, &filter(&[]))
+            .await
+            .unwrap()
+            .data
+            .len(),
+        1
+    );
+    let again = super::backup(&database.url, &to).await.unwrap_err();
+    assert!(again.contains("already exists"), "{again}");
+    let postgres = super::backup("postgres://localhost/shika", &to)
+        .await
+        .unwrap_err();
+    assert!(postgres.contains("pg_dump"), "{postgres}");
+}

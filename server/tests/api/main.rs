@@ -16,5 +16,6 @@ mod payments;
 mod reliability;
 mod scale;
 mod subscriptions;
+mod transfer;
 mod transport;
 mod web;
