@@ -57,16 +57,7 @@ impl Server {
 
     /// The most memory the process has held (VmHWM), in MB.
     pub fn peak_rss_mb(&self) -> Option<f64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()?)).ok()?;
-        let kilobytes: f64 = status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))?
-            .trim()
-            .trim_end_matches("kB")
-            .trim()
-            .parse()
-            .ok()?;
-        Some(kilobytes / 1024.0)
+        memory_mb(self.child.id()?, "VmHWM")
     }
 
     pub fn pid(&self) -> Option<u32> {
@@ -76,4 +67,18 @@ impl Server {
     pub async fn stop(mut self) {
         let _ = self.child.kill().await;
     }
+}
+
+/// A memory figure of a process from `/proc/PID/status` (`VmRSS`, `VmHWM`…), in MB.
+pub fn memory_mb(pid: u32, field: &str) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kilobytes: f64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kilobytes / 1024.0)
 }

@@ -10,6 +10,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 
 use crate::load;
+use crate::process::memory_mb;
 
 pub struct TransferResults {
     pub export_rows: usize,
@@ -19,20 +20,6 @@ pub struct TransferResults {
     pub import_rows: usize,
     pub upload_took: Duration,
     pub import_took: Duration,
-}
-
-/// The server's resident memory now (VmRSS), in MB.
-fn rss_mb(pid: u32) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let kilobytes: f64 = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))?
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
-    Some(kilobytes / 1024.0)
 }
 
 async fn send(addr: SocketAddr, request: Request<Full<Bytes>>) -> (u16, hyper::body::Incoming) {
@@ -66,7 +53,7 @@ pub async fn measure(
         }
         if sampled.elapsed() >= Duration::from_millis(50) {
             sampled = Instant::now();
-            if let Some(now) = pid.and_then(rss_mb) {
+            if let Some(now) = pid.and_then(|pid| memory_mb(pid, "VmRSS")) {
                 peak = Some(peak.map_or(now, |p: f64| p.max(now)));
             }
         }

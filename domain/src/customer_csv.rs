@@ -401,6 +401,31 @@ mod tests {
     }
 
     #[test]
+    fn each_field_is_checked_by_the_apis_own_rules() {
+        let long_name = "n".repeat(257);
+        let long_key = "k".repeat(41);
+        let csv = format!(
+            "name,phone,metadata[{long_key}]\n{long_name},,\nAma,12,\nKofi,,v\nEsi,+233 24 123 4567,\n"
+        );
+
+        let file = read_import(csv.as_bytes(), |_| {}).unwrap();
+
+        let problems: Vec<_> = file
+            .problems
+            .iter()
+            .map(|p| (p.line, p.message.clone()))
+            .collect();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert_eq!(problems[0].0, 2);
+        assert!(problems[0].1.contains("256"), "{}", problems[0].1);
+        assert_eq!(problems[1].0, 3);
+        assert!(problems[1].1.contains("'12'"), "{}", problems[1].1);
+        assert_eq!(problems[2].0, 4);
+        assert!(problems[2].1.contains("metadata"), "{}", problems[2].1);
+        assert_eq!(file.customers.len(), 1);
+    }
+
+    #[test]
     fn an_unknown_column_is_an_error_naming_it_and_ignored_columns_are_ignored() {
         let file = read_import("email,colour\na@example.com,red\n".as_bytes(), |_| {}).unwrap();
         assert_eq!(file.problems.len(), 1);
