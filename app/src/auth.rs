@@ -3,6 +3,7 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::error::{field_error, form_error, AppError};
 use crate::ui::{Field, FormError, Submit};
@@ -26,15 +27,43 @@ pub async fn signup(
     )
 }
 
+/// Where the dashboard starts after logging in when no page was asked for.
+const HOME: &str = "/customers";
+
+/// The login page's address for a visitor who asked for `wanted` (a path with its query).
+pub fn login_path(wanted: &str) -> String {
+    match local_path(wanted) {
+        Some(path) if path != HOME && path != "/" => format!(
+            "/login?{}",
+            form_urlencoded::Serializer::new(String::new())
+                .append_pair("next", path)
+                .finish()
+        ),
+        _ => "/login".to_owned(),
+    }
+}
+
+/// `next` when it is a path on this site (so a link cannot send a merchant elsewhere after
+/// logging in: no `//host`, no scheme, no backslash tricks).
+fn local_path(next: &str) -> Option<&str> {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
+    local.then_some(next)
+}
+
+/// `next`: the page the merchant asked for before logging in (none or empty: the dashboard's
+/// start).
 #[server(endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     crate::error::respond(
         async move {
             let merchant = crate::error::store()?
                 .verify_login(&email, &password, client_address().as_deref())
                 .await?;
             crate::session::server::start_session(&merchant.id).await?;
-            leptos_axum::redirect("/customers");
+            leptos_axum::redirect(next.as_deref().and_then(local_path).unwrap_or(HOME));
             Ok(())
         }
         .await,
@@ -84,6 +113,8 @@ pub fn SignupPage() -> impl IntoView {
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let error = Signal::derive(move || form_error(login.value().get(), &[]));
+    let query = use_query_map();
+    let next = move || query.with(|query| query.get("next").unwrap_or_default());
     view! {
         <Title text="Log in"/>
         <main class="page auth">
@@ -91,6 +122,7 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="brand">"Shika"</p>
                 <h1>"Log in"</h1>
                 <ActionForm action=login attr:class="form">
+                    <input type="hidden" name="next" value=next/>
                     <Field label="Email" id="login-email" name="email" kind="email" autocomplete="email" required=true
                         error=Signal::derive(|| None::<String>)/>
                     <Field label="Password" id="login-password" name="password" kind="password" autocomplete="current-password" required=true
@@ -101,5 +133,29 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="switch">"New to Shika? " <a href="/signup">"Create an account"</a></p>
             </section>
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_login_page_remembers_local_pages_only() {
+        assert_eq!(
+            login_path("/customers/import?x=1"),
+            "/login?next=%2Fcustomers%2Fimport%3Fx%3D1"
+        );
+        assert_eq!(login_path("/customers"), "/login");
+        for elsewhere in [
+            "//evil.example/x",
+            "https://evil.example",
+            "/\\evil.example",
+            "x",
+        ] {
+            assert_eq!(login_path(elsewhere), "/login", "{elsewhere}");
+            assert_eq!(local_path(elsewhere), None, "{elsewhere}");
+        }
+        assert_eq!(local_path("/api-keys"), Some("/api-keys"));
     }
 }

@@ -1,10 +1,11 @@
 //! The frame of every signed-in page: the header with the business name, the test / live switch,
-//! the navigation and log out. Signed-out visitors are sent to `/login`.
+//! the navigation and log out. Signed-out visitors are sent to `/login`, and back afterwards.
 
 use domain::{Mode, SignedIn};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
 
 use crate::session::{current_session, Logout, SetMode};
 
@@ -31,7 +32,7 @@ pub fn DashboardLayout() -> impl IntoView {
             {move || Suspend::new(async move {
                 match session.await {
                     Ok(signed_in) => view! { <Header signed_in set_mode logout/> }.into_any(),
-                    Err(_) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(_) => to_login().into_any(),
                 }
             })}
         </Suspense>
@@ -39,6 +40,28 @@ pub fn DashboardLayout() -> impl IntoView {
             <Outlet/>
         </main>
     }
+}
+
+/// Sends a signed-out visitor to log in, then back to the page they asked for. The server
+/// answers `303 See Other` with `Location` (what every browser and HTTP client follows); in the
+/// browser the router navigates.
+fn to_login() -> impl IntoView {
+    let location = use_location();
+    let search = location.search.get_untracked();
+    let wanted = match search.trim_start_matches('?') {
+        "" => location.pathname.get_untracked(),
+        query => format!("{}?{query}", location.pathname.get_untracked()),
+    };
+    let to = crate::auth::login_path(&wanted);
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(location) = http::HeaderValue::from_str(&to) {
+            response.set_status(http::StatusCode::SEE_OTHER);
+            response.insert_header(http::header::LOCATION, location);
+            return ().into_any();
+        }
+    }
+    view! { <Redirect path=to/> }.into_any()
 }
 
 #[component]

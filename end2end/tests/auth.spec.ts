@@ -62,9 +62,11 @@ test('log in: a wrong email or password gets one message that does not say which
 });
 
 test('logged out, every page but /signup and /login goes to /login', async ({ page }) => {
-  for (const path of ['/', '/customers', '/customers/new', '/customers/cus_whatever', '/customers/cus_whatever/edit', '/api-keys']) {
+  for (const path of ['/', '/customers', '/customers/new', '/customers/cus_whatever', '/customers/cus_whatever/edit', '/api-keys', '/customers/import']) {
     await page.goto(path);
-    await expect(page, path).toHaveURL(/\/login$/);
+    // Where the merchant was going is kept (the dashboard's start needs no reminder).
+    const next = ['/', '/customers'].includes(path) ? '' : `?next=${encodeURIComponent(path)}`;
+    await expect(page, path).toHaveURL((url) => url.pathname + url.search === `/login${next}`);
     await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
   }
   await open(page, '/signup');
@@ -93,4 +95,19 @@ test('an unknown page answers 404 with the app’s not-found page', async ({ pag
   const response = await page.goto('/no-such-page');
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+});
+
+test('logging in returns to the page the merchant was going to', async ({ page }) => {
+  const merchant = await signUp(page);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  const response = await page.goto('/customers/import');
+  expect(await response?.request().redirectedFrom()?.response().then((r) => r?.status())).toBe(303);
+  await expect(page).toHaveURL(/\/login\?next=%2Fcustomers%2Fimport$/);
+  await hydrated(page);
+  await page.getByLabel('Email').fill(merchant.email);
+  await page.getByLabel('Password').fill(merchant.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/customers\/import$/);
+  await expect(page.getByRole('heading', { name: 'Import customers', level: 1 })).toBeVisible();
 });
