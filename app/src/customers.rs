@@ -217,17 +217,17 @@ fn CustomerTable(page: Page<Customer>, query: ListQuery) -> impl IntoView {
             let name = customer.display_name().to_owned();
             view! {
                 <tr>
-                    <td><A href=href>{name}</A></td>
-                    <td>{customer.email.clone().unwrap_or_default()}</td>
-                    <td>{customer.phone.clone().unwrap_or_default()}</td>
-                    <td><time datetime=customer.created_at.to_string()>{date_time(customer.created_at)}</time></td>
+                    <td class="name"><A href=href>{name}</A></td>
+                    <td class="email">{customer.email.clone().unwrap_or_default()}</td>
+                    <td class="phone">{customer.phone.clone().unwrap_or_default()}</td>
+                    <td class="created"><time datetime=customer.created_at.to_string()>{date_time(customer.created_at)}</time></td>
                 </tr>
             }
         })
         .collect_view();
     view! {
         <div class="table-wrap card">
-            <table>
+            <table class="customers">
                 <thead>
                     <tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Phone"</th><th scope="col">"Created"</th></tr>
                 </thead>
