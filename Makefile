@@ -72,8 +72,10 @@ chromium:
 	@command -v /usr/bin/chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
 	@command -v curl >/dev/null || { apt-get update && apt-get install -y curl; }
 
+# Release assets are also written brotli- and gzip-compressed beside themselves (.br, .gz), and
+# served that way to browsers that accept it.
 build: setup
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 run: build
 	$(SHIKA) serve

@@ -184,6 +184,7 @@ pub struct Results {
     pub shika_rss_mb: Option<f64>,
     pub peer_rss_mb: Option<f64>,
     pub browser_bytes: Option<(u64, u64)>,
+    pub browser_brotli_bytes: Option<u64>,
     pub transfer: transfer::TransferResults,
 }
 
@@ -295,6 +296,7 @@ async fn main() {
         shika_rss_mb,
         peer_rss_mb,
         browser_bytes: report::browser_bytes(&settings.site),
+        browser_brotli_bytes: report::brotli_bytes(&settings.site),
         transfer,
     };
     print!("{}", report::render(&results));

@@ -21,6 +21,21 @@ pub fn browser_bytes(site: &Path) -> Option<(u64, u64)> {
     Some((raw, gzipped))
 }
 
+/// What the server sends of the same three files to a browser that accepts brotli: the `.br`
+/// copies the release build writes beside them (`None` when they are missing).
+pub fn brotli_bytes(site: &Path) -> Option<u64> {
+    ["shika.wasm", "shika.js", "shika.css"]
+        .iter()
+        .map(|file| {
+            Some(
+                std::fs::metadata(site.join("pkg").join(format!("{file}.br")))
+                    .ok()?
+                    .len(),
+            )
+        })
+        .sum()
+}
+
 fn verdict(met: bool) -> &'static str {
     if met {
         "met"
@@ -209,6 +224,13 @@ pub fn render(results: &Results) -> String {
                 raw as f64 / 1000.0,
                 verdict(gzipped <= 250_000)
             );
+            if let Some(brotli) = results.browser_brotli_bytes {
+                let _ = writeln!(
+                    out,
+                    "  served precompressed to browsers that accept brotli: {:.0} KB",
+                    brotli as f64 / 1000.0
+                );
+            }
         }
         None => {
             let _ = writeln!(out, "- /customers bundle: not found (build the site first)");

@@ -2,6 +2,7 @@
 //! with its server functions and assets, and `/healthz`, all over one shared [`Store`].
 
 pub mod api;
+mod assets;
 pub mod cli;
 mod request_log;
 mod security_headers;
@@ -56,6 +57,7 @@ fn with_middleware(extra: Router<AppState>, state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(web::router(&state))
         .layer(axum::middleware::from_fn(security_headers::add))
+        .layer(axum::middleware::from_fn(assets::cache_policy))
         .layer(axum::middleware::from_fn(request_log::track))
         .with_state(state)
 }

@@ -1,6 +1,6 @@
 //! The Leptos side of the router: server-rendered pages, server functions, and the site's
-//! static assets (WASM, JS, CSS), with the app's not-found page for anything else. Server
-//! functions refuse requests sent from other sites.
+//! static assets (WASM, JS, CSS: precompressed, revalidated), with the app's not-found page for
+//! anything else. Server functions refuse requests sent from other sites.
 
 use std::sync::Arc;
 
@@ -28,6 +28,12 @@ pub fn router(state: &AppState) -> axum::Router<AppState> {
     };
     let options = state.leptos_options.clone();
     axum::Router::new()
+        // The assets through a file service of their own: it sends the precompressed copy a
+        // client accepts and answers conditional requests (304), which the fallback does not.
+        .route_service(
+            &leptos_axum::site_pkg_dir_service_route_path(&options),
+            leptos_axum::site_pkg_dir_service(&options),
+        )
         .leptos_routes_with_context(
             state,
             generate_route_list(App),
