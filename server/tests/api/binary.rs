@@ -338,3 +338,30 @@ async fn shuts_down_gracefully_on(signal: &str) {
         .unwrap();
     assert_eq!(customers.data.len(), 1);
 }
+
+/// Logged out, a page answers `303 See Other` to the login page, keeping where the visitor was
+/// going, for browsers and plain HTTP clients alike (a 401 with `Location` means nothing). Asked
+/// of the real server: rendering a page runs the app's tasks on the server's own runtime.
+#[tokio::test]
+async fn logged_out_pages_answer_see_other_to_the_login_page() {
+    let database = TestDatabase::new();
+    let server = Server::start(&database.url);
+    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    for accept in ["text/html,application/xhtml+xml", "*/*"] {
+        for (path, login) in [
+            (
+                "/customers/import?from=mail",
+                "/login?next=%2Fcustomers%2Fimport%3Ffrom%3Dmail",
+            ),
+            ("/customers", "/login"),
+        ] {
+            let request = Request::get(format!("{}{path}", server.base))
+                .header("accept", accept)
+                .body(Full::new(Bytes::new()))
+                .unwrap();
+            let response = client.request(request).await.unwrap();
+            assert_eq!(response.status(), 303, "{path} ({accept})");
+            assert_eq!(response.headers()["location"], login, "{path} ({accept})");
+        }
+    }
+}

@@ -99,29 +99,3 @@ async fn api_answers_carry_the_safety_headers_too() {
         "default-src 'none'; frame-ancestors 'none'"
     );
 }
-
-/// Logged out, a page answers `303 See Other` to the login page, keeping where the visitor was
-/// going, for browsers and plain HTTP clients alike (a 401 with `Location` means nothing).
-#[tokio::test]
-async fn logged_out_pages_answer_see_other_to_the_login_page() {
-    let app = spawn_app().await;
-    for accept in ["text/html,application/xhtml+xml", "*/*"] {
-        let request = Request::get("/customers/import?from=mail")
-            .header("accept", accept)
-            .body(Body::empty())
-            .unwrap();
-        let response = app.send(request).await;
-        assert_eq!(response.status, StatusCode::SEE_OTHER, "{accept}");
-        assert_eq!(
-            response.headers["location"],
-            "/login?next=%2Fcustomers%2Fimport%3Ffrom%3Dmail"
-        );
-        let request = Request::get("/customers")
-            .header("accept", accept)
-            .body(Body::empty())
-            .unwrap();
-        let response = app.send(request).await;
-        assert_eq!(response.status, StatusCode::SEE_OTHER, "{accept}");
-        assert_eq!(response.headers["location"], "/login");
-    }
-}
