@@ -27,22 +27,10 @@ impl ListQuery<'_> {
     /// query like the first page.
     pub(crate) fn build(&self, prefix: &str) -> Sql {
         let mut sql = Sql::new(format!(
-            "{prefix}SELECT {} FROM {} WHERE merchant_id = ",
+            "{prefix}SELECT {} FROM {} WHERE ",
             self.columns, self.table
         ));
-        sql.push_bind(self.tenant.merchant_id.clone());
-        sql.push(" AND mode = ")
-            .push_bind(self.tenant.mode.as_str());
-        for (column, value) in &self.filters {
-            sql.push(&format!(" AND {column} = "))
-                .push_bind(value.clone());
-        }
-        if let Some(from) = self.params.created.from {
-            sql.push(" AND created_at >= ").push_bind(from);
-        }
-        if let Some(to) = self.params.created.to {
-            sql.push(" AND created_at <= ").push_bind(to);
-        }
+        self.push_conditions(&mut sql);
         let newer_first = !matches!(self.params.cursor, Some(Cursor::EndingBefore(_)));
         if let Some(cursor) = &self.params.cursor {
             sql.push(if newer_first {
@@ -69,6 +57,25 @@ impl ListQuery<'_> {
         // One extra row tells whether more lie beyond the page.
         sql.push_bind(i64::from(self.params.limit.get()) + 1);
         sql
+    }
+
+    /// What selects the list's rows, whatever the page: the tenant, the filters and the
+    /// `created` bounds (the cursor and the limit aside).
+    pub(crate) fn push_conditions(&self, sql: &mut Sql) {
+        sql.push("merchant_id = ")
+            .push_bind(self.tenant.merchant_id.clone());
+        sql.push(" AND mode = ")
+            .push_bind(self.tenant.mode.as_str());
+        for (column, value) in &self.filters {
+            sql.push(&format!(" AND {column} = "))
+                .push_bind(value.clone());
+        }
+        if let Some(from) = self.params.created.from {
+            sql.push(" AND created_at >= ").push_bind(from);
+        }
+        if let Some(to) = self.params.created.to {
+            sql.push(" AND created_at <= ").push_bind(to);
+        }
     }
 
     pub(crate) async fn fetch<T>(

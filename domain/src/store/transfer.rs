@@ -7,6 +7,7 @@ use std::str::FromStr;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, Row};
 
+use super::customers::customers_query;
 use super::random::object_id;
 use super::sql::Sql;
 use super::{Backend, Store};
@@ -35,30 +36,19 @@ impl Store {
         tenant: &Tenant,
         filter: &CustomerFilter,
     ) -> Result<Vec<String>> {
+        // The same rows as the list, through the list's own conditions.
         let mut sql = Sql::new(match self.backend {
             Backend::Sqlite => {
                 "SELECT DISTINCT keys.key FROM customers, json_each(customers.metadata) AS keys \
-                 WHERE merchant_id = "
+                 WHERE metadata <> '{}' AND "
             }
             Backend::Postgres => {
                 "SELECT DISTINCT keys.key FROM customers, \
-                 jsonb_object_keys(customers.metadata::jsonb) AS keys (key) WHERE merchant_id = "
+                 jsonb_object_keys(customers.metadata::jsonb) AS keys (key) \
+                 WHERE metadata <> '{}' AND "
             }
         });
-        sql.push_bind(tenant.merchant_id.clone())
-            .push(" AND mode = ")
-            .push_bind(tenant.mode.as_str())
-            .push(" AND metadata <> '{}'");
-        if let Some(email) = &filter.email {
-            sql.push(" AND email_normalized = ")
-                .push_bind(email.clone());
-        }
-        if let Some(from) = filter.list.created.from {
-            sql.push(" AND created_at >= ").push_bind(from);
-        }
-        if let Some(to) = filter.list.created.to {
-            sql.push(" AND created_at <= ").push_bind(to);
-        }
+        customers_query(tenant, filter).push_conditions(&mut sql);
         let rows = sql.query().fetch_all(&self.reader).await?;
         let mut keys = rows
             .iter()
