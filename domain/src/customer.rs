@@ -3,12 +3,13 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::fields::{
     check_body, optional_string, parse_field, parse_metadata_change, string_change, Change, Email,
     Metadata, MetadataChange, Name, Phone,
 };
 use crate::list::{non_empty, ListParams, QueryParams};
+use crate::phone::{PhoneCountry, E164};
 use crate::timestamp::Timestamp;
 
 /// The customer object, exactly the seed's keys.
@@ -160,25 +161,67 @@ fn parse_change<T>(
 pub struct CustomerFilter {
     /// Exact, case-insensitive email match (stored lower-cased).
     pub email: Option<String>,
+    /// The same phone number, however it was typed (compared in E.164 form).
+    pub phone: Option<String>,
+    /// `metadata[key]=value` pairs that must all be present, by key.
+    pub metadata: Vec<(String, String)>,
     pub list: ListParams,
 }
 
 impl CustomerFilter {
+    /// At most this many `metadata[…]` filters in one list.
+    pub const MAX_METADATA_FILTERS: usize = 10;
+
     pub fn from_query(mut query: QueryParams) -> Result<Self> {
         let list = ListParams::take_from(&mut query)?;
         let email = query
             .take("email")
             .map(|email| non_empty("email", email).map(|e| e.to_lowercase()))
             .transpose()?;
+        let phone = query
+            .take("phone")
+            .map(|typed| match E164::parse(&typed, PhoneCountry::GHANA) {
+                Some(number) => Ok(number.as_str().to_owned()),
+                None => Err(Error::invalid(
+                    "phone",
+                    format!(
+                        "Invalid phone: '{typed}' is not a phone number. Use 7 to 15 digits, \
+                         e.g. 0241234567 or +233241234567."
+                    ),
+                )),
+            })
+            .transpose()?;
+        let mut metadata = Vec::new();
+        for (param, value) in query.take_prefixed("metadata") {
+            let key = param
+                .strip_prefix("metadata[")
+                .and_then(|rest| rest.strip_suffix(']'))
+                .ok_or_else(|| Error::unknown(&param))?;
+            Metadata::check_key(key).map_err(|message| Error::invalid(&param, message))?;
+            if metadata.len() == Self::MAX_METADATA_FILTERS {
+                return Err(Error::invalid(
+                    &param,
+                    format!(
+                        "Invalid {param}: at most {} metadata filters are allowed.",
+                        Self::MAX_METADATA_FILTERS
+                    ),
+                ));
+            }
+            metadata.push((key.to_owned(), non_empty(&param, value)?));
+        }
         query.finish()?;
-        Ok(CustomerFilter { email, list })
+        Ok(CustomerFilter {
+            email,
+            phone,
+            metadata,
+            list,
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Error;
     use serde_json::json;
 
     fn object(value: Value) -> Map<String, Value> {
@@ -283,6 +326,46 @@ mod tests {
             CustomerFilter::from_query(query).unwrap_err(),
             Error::unknown("colour")
         );
+    }
+
+    #[test]
+    fn filter_reads_phone_in_any_form_and_metadata_pairs() {
+        let query = QueryParams::parse(
+            [
+                ("phone", "024 123 4567"),
+                ("metadata[tier]", "gold"),
+                ("metadata[order_id]", " 42 "),
+            ]
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+        )
+        .unwrap();
+        let filter = CustomerFilter::from_query(query).unwrap();
+        assert_eq!(filter.phone.as_deref(), Some("+233241234567"));
+        assert_eq!(
+            filter.metadata,
+            vec![
+                ("order_id".into(), "42".into()),
+                ("tier".into(), "gold".into())
+            ]
+        );
+        for (param, value) in [
+            ("phone", "kofi"),
+            ("metadata[]", "x"),
+            ("metadata[a]", " "),
+            ("metadata[aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]", "x"),
+        ] {
+            let query = QueryParams::parse([(param.to_string(), value.to_string())]).unwrap();
+            let error = CustomerFilter::from_query(query).unwrap_err();
+            assert_eq!(error.param(), Some(param), "{param}={value}");
+        }
+        let query = QueryParams::parse([("metadata".to_string(), "x".to_string())]).unwrap();
+        assert_eq!(
+            CustomerFilter::from_query(query).unwrap_err(),
+            Error::unknown("metadata")
+        );
+        let eleven = (0..11).map(|i| (format!("metadata[k{i:02}]"), "v".to_string()));
+        let error = CustomerFilter::from_query(QueryParams::parse(eleven).unwrap()).unwrap_err();
+        assert_eq!(error.param(), Some("metadata[k10]"));
     }
 
     #[test]

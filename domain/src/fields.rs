@@ -227,6 +227,18 @@ impl Metadata {
         Metadata::from_json(&Value::Object(object))
     }
 
+    /// A key follows the rules of keys: 1 to 40 characters without `[` or `]`.
+    pub fn check_key(key: &str) -> Result<(), String> {
+        let chars = key.chars().count();
+        if chars == 0 || chars > Self::MAX_KEY_CHARS || key.contains(['[', ']']) {
+            return Err(format!(
+                "Invalid metadata key '{key}': keys must be 1 to {} characters without '[' or ']'.",
+                Self::MAX_KEY_CHARS
+            ));
+        }
+        Ok(())
+    }
+
     fn check_size(&self) -> Result<()> {
         if self.0.len() > Self::MAX_KEYS {
             return Err(Error::invalid(
@@ -265,17 +277,7 @@ pub fn parse_metadata_change(value: &Value) -> Result<MetadataChange> {
     }
     let mut entries = BTreeMap::new();
     for (key, value) in object {
-        let key_chars = key.chars().count();
-        if key_chars == 0 || key_chars > Metadata::MAX_KEY_CHARS || key.contains(['[', ']']) {
-            return Err(Error::invalid(
-                "metadata",
-                format!(
-                    "Invalid metadata key '{key}': keys must be 1 to {} characters without \
-                     '[' or ']'.",
-                    Metadata::MAX_KEY_CHARS
-                ),
-            ));
-        }
+        Metadata::check_key(key).map_err(|message| Error::invalid("metadata", message))?;
         let param = format!("metadata[{key}]");
         let value = match value {
             Value::Null => None,

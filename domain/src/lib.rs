@@ -16,6 +16,8 @@ pub mod merchant;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod payment;
+pub mod phone;
+pub mod search;
 pub mod subscription;
 pub mod timestamp;
 
@@ -32,6 +34,8 @@ pub use idempotency::{IdempotencyKey, IdempotentStart};
 pub use list::{CreatedRange, Cursor, Limit, List, ListParams, Page, QueryParams};
 pub use merchant::{ApiKey, Merchant, MerchantForCreate, Mode, NewSecretKey, SignedIn, Tenant};
 pub use payment::{Currency, Payment, PaymentFilter, PaymentForCreate};
+pub use phone::{MobileNetwork, PhoneCountry, E164};
+pub use search::{CustomerSearch, PageToken, SearchPage, SearchQuery, SearchResult};
 pub use subscription::{
     Interval, Subscription, SubscriptionFilter, SubscriptionForCreate, SubscriptionStatus,
 };

@@ -35,6 +35,20 @@ impl QueryParams {
         self.0.remove(name)
     }
 
+    /// Removes and returns every parameter whose name starts with `prefix`, in name order.
+    pub fn take_prefixed(&mut self, prefix: &str) -> Vec<(String, String)> {
+        let names: Vec<String> = self
+            .0
+            .keys()
+            .filter(|name| name.starts_with(prefix))
+            .cloned()
+            .collect();
+        names
+            .into_iter()
+            .filter_map(|name| self.0.remove_entry(&name))
+            .collect()
+    }
+
     /// Fails on the first parameter nobody took.
     pub fn finish(self) -> Result<()> {
         match self.0.into_keys().next() {

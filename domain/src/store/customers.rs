@@ -18,11 +18,12 @@ use crate::customer::{
 use crate::error::{Error, Result};
 use crate::list::Page;
 use crate::merchant::Tenant;
+use crate::phone::{PhoneCountry, E164};
 
-const COLUMNS: &str = "id, email, name, phone, metadata, created_at, updated_at";
+pub(super) const COLUMNS: &str = "id, email, name, phone, metadata, created_at, updated_at";
 const TABLE: (&str, &str, &str) = ("customers", "customer", COLUMNS);
 const INSERT_COLUMNS: &str = "id, merchant_id, mode, email, email_normalized, name, phone, \
-    metadata, created_at, updated_at";
+    phone_e164, metadata, created_at, updated_at";
 
 impl Store {
     /// Inserts a customer. Inserts that arrive while the writer is busy are written together,
@@ -200,26 +201,32 @@ pub(crate) fn customers_query<'a>(tenant: &'a Tenant, filter: &'a CustomerFilter
         object: "customer",
         columns: COLUMNS,
         tenant,
-        filters: filter
-            .email
-            .iter()
-            .map(|email| ("email_normalized", email.clone()))
-            .collect(),
+        filters: [
+            filter
+                .email
+                .clone()
+                .map(|email| ("email_normalized", email)),
+            filter.phone.clone().map(|phone| ("phone_e164", phone)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        metadata: &filter.metadata,
         params: &filter.list,
     }
 }
 
 /// Writes a customer's changeable columns.
 const UPDATE_CUSTOMER: &str = "UPDATE customers SET email = $1, email_normalized = $2, name = $3, \
-    phone = $4, metadata = $5, updated_at = $6 WHERE id = $7";
+    phone = $4, metadata = $5, updated_at = $6, phone_e164 = $8 WHERE id = $7";
 
-/// Like `UPDATE_CUSTOMER`, only while the row is still exactly as read ($8 to $12).
+/// Like `UPDATE_CUSTOMER`, only while the row is still exactly as read ($9 to $13).
 const UPDATE_UNCHANGED_CUSTOMER: &str = "UPDATE customers SET email = $1, email_normalized = $2, \
-    name = $3, phone = $4, metadata = $5, updated_at = $6 WHERE id = $7 \
-    AND (email = $8 OR (email IS NULL AND $8 IS NULL)) \
-    AND (name = $9 OR (name IS NULL AND $9 IS NULL)) \
-    AND (phone = $10 OR (phone IS NULL AND $10 IS NULL)) \
-    AND metadata = $11 AND updated_at = $12";
+    name = $3, phone = $4, metadata = $5, updated_at = $6, phone_e164 = $8 WHERE id = $7 \
+    AND (email = $9 OR (email IS NULL AND $9 IS NULL)) \
+    AND (name = $10 OR (name IS NULL AND $10 IS NULL)) \
+    AND (phone = $11 OR (phone IS NULL AND $11 IS NULL)) \
+    AND metadata = $12 AND updated_at = $13";
 
 fn bind_update<'q>(
     query: sqlx::query::Query<'q, Any, AnyArguments<'q>>,
@@ -233,9 +240,49 @@ fn bind_update<'q>(
         .bind(metadata_json(&customer.metadata))
         .bind(customer.updated_at.unix_millis())
         .bind(customer.id.clone())
+        .bind(phone_e164(customer.phone.as_deref()))
 }
 
-/// 10 parameters a row, well under SQLite's (and PostgreSQL's) limit per statement.
+/// The E.164 form searches and the `phone` filter match on, beside the number as given.
+pub(super) fn phone_e164(phone: Option<&str>) -> Option<String> {
+    phone
+        .and_then(|phone| E164::parse(phone, PhoneCountry::GHANA))
+        .map(|number| number.as_str().to_owned())
+}
+
+/// Gives customers stored before phones had an E.164 column theirs, a batch per transaction.
+/// Walks by `seq`, so a number that has no E.164 form is passed over, not read again; once done,
+/// asking costs a look at an empty partial index (`customers_phone_to_fill`).
+pub(super) async fn fill_in_phone_e164(writer: &AnyPool) -> Result<()> {
+    const BATCH: i64 = 1000;
+    let mut after = -1_i64;
+    loop {
+        let rows = sqlx::query(
+            "SELECT seq, phone FROM customers WHERE phone IS NOT NULL AND phone_e164 IS NULL \
+             AND seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after)
+        .bind(BATCH)
+        .fetch_all(writer)
+        .await?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = last.try_get("seq")?;
+        let mut tx = writer.begin().await?;
+        for row in &rows {
+            let phone: String = row.try_get("phone")?;
+            sqlx::query("UPDATE customers SET phone_e164 = $1 WHERE seq = $2")
+                .bind(phone_e164(Some(&phone)))
+                .bind(row.try_get::<i64, _>("seq")?)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    }
+}
+
+/// 11 parameters a row, well under SQLite's (and PostgreSQL's) limit per statement.
 const ROWS_PER_STATEMENT: usize = 500;
 
 fn new_customer(clock: &Clock, input: CustomerForCreate) -> Result<Customer> {
@@ -273,6 +320,7 @@ async fn insert_rows(
             Value::from(customer.email.as_ref().map(|e| e.to_lowercase())),
             Value::from(customer.name.clone()),
             Value::from(customer.phone.clone()),
+            Value::from(phone_e164(customer.phone.as_deref())),
             Value::from(metadata_json(&customer.metadata)),
             Value::from(customer.created_at.unix_millis()),
             Value::from(customer.updated_at.unix_millis()),
@@ -380,7 +428,7 @@ async fn write_queued_inserts(
     }
 }
 
-fn customer_from_row(row: &AnyRow) -> Result<Customer> {
+pub(super) fn customer_from_row(row: &AnyRow) -> Result<Customer> {
     Ok(Customer {
         id: row.try_get("id")?,
         email: row.try_get("email")?,

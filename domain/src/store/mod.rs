@@ -21,6 +21,7 @@ mod merchants;
 mod payments;
 mod random;
 mod rate_limits;
+mod search;
 mod sessions;
 mod sql;
 mod subscriptions;
@@ -151,6 +152,7 @@ impl Store {
                 )
             }
         };
+        customers::fill_in_phone_e164(&writer).await?;
         let key_secret: Arc<[u8]> = match key_secret {
             Some(secret) => secret.as_bytes().into(),
             None => generated_key_secret(&writer).await?.into_bytes().into(),
@@ -347,5 +349,7 @@ fn metadata_json(metadata: &crate::fields::Metadata) -> String {
     serde_json::to_string(metadata).unwrap_or_else(|_| "{}".into())
 }
 
+#[cfg(test)]
+mod search_tests;
 #[cfg(test)]
 mod tests;

@@ -117,6 +117,7 @@ pub(crate) fn payments_query<'a>(
             .map(|id| ("customer_id", id.to_owned()))
             .into_iter()
             .collect(),
+        metadata: &[],
         params,
     }
 }

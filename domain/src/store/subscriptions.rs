@@ -147,6 +147,7 @@ pub(crate) fn subscriptions_query<'a>(
         columns: COLUMNS,
         tenant,
         filters,
+        metadata: &[],
         params,
     }
 }

@@ -14,12 +14,12 @@ use super::Store;
 use crate::list::QueryParams;
 use crate::*;
 
-async fn open_store() -> (Store, TestDatabase) {
+pub(super) async fn open_store() -> (Store, TestDatabase) {
     let database = TestDatabase::new();
     (Store::open(&database.url).await.unwrap(), database)
 }
 
-async fn merchant(store: &Store, email: &str) -> (Tenant, Tenant, NewSecretKey) {
+pub(super) async fn merchant(store: &Store, email: &str) -> (Tenant, Tenant, NewSecretKey) {
     let input = MerchantForCreate::parse("Shop", email, "correct horse").unwrap();
     let (merchant, test, _live) = store.create_merchant(input).await.unwrap();
     let tenant = |mode| Tenant {
@@ -29,7 +29,7 @@ async fn merchant(store: &Store, email: &str) -> (Tenant, Tenant, NewSecretKey) 
     (tenant(Mode::Test), tenant(Mode::Live), test)
 }
 
-fn body(value: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+pub(super) fn body(value: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
     value.as_object().unwrap().clone()
 }
 
