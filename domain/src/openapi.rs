@@ -15,6 +15,7 @@ use crate::customer::{Customer, CustomerForCreate, CustomerForUpdate, DeletedCus
 use crate::fields::{Change, Email, Metadata, MetadataChange, Name, Phone};
 use crate::list::List;
 use crate::payment::{Currency, Payment, PaymentForCreate};
+use crate::search::SearchResult;
 use crate::subscription::{Subscription, SubscriptionForCreate};
 use crate::timestamp::Timestamp;
 
@@ -223,6 +224,7 @@ impl<T: ToSchema> ToSchema for List<T> {
 
 /// The lists by name, for documents that refer to them (a generic type cannot be named there).
 pub type CustomerList = List<Customer>;
+pub type CustomerSearchResult = SearchResult<Customer>;
 pub type PaymentList = List<Payment>;
 pub type SubscriptionList = List<Subscription>;
 
@@ -234,6 +236,54 @@ fn object_tags() -> [(Cow<'static, str>, &'static str); 4] {
         (Payment::name(), "payment"),
         (Subscription::name(), "subscription"),
     ]
+}
+
+/// The search envelope: `object` is always `"search_result"`; pages follow `next_page`.
+impl<T: ToSchema> PartialSchema for SearchResult<T> {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .property("object", string().enum_values(Some(["search_result"])))
+            .property(
+                "data",
+                ArrayBuilder::new().items(Ref::from_schema_name(T::name())),
+            )
+            .property(
+                "has_more",
+                ObjectBuilder::new()
+                    .schema_type(Type::Boolean)
+                    .description(Some("Whether more results follow this page.")),
+            )
+            .property(
+                "next_page",
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                    .description(Some(
+                        "The `page` that asks for the next page of the same query; null on the \
+                         last page.",
+                    )),
+            )
+            .property(
+                "url",
+                string().description(Some("The search's path, without the query.")),
+            )
+            .required("object")
+            .required("data")
+            .required("has_more")
+            .required("next_page")
+            .required("url")
+            .into()
+    }
+}
+
+impl<T: ToSchema> ToSchema for SearchResult<T> {
+    fn name() -> Cow<'static, str> {
+        format!("{}SearchResult", T::name()).into()
+    }
+
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((T::name().into_owned(), T::schema()));
+        T::schemas(schemas);
+    }
 }
 
 /// What the derives cannot see: each object's `object` property, with every property marked

@@ -4,21 +4,22 @@
 use axum::extract::State;
 use axum::Json;
 use domain::{
-    Customer, CustomerFilter, CustomerForCreate, CustomerForUpdate, DeletedCustomer, List,
-    ListParams, Payment, Subscription,
+    Customer, CustomerFilter, CustomerForCreate, CustomerForUpdate, CustomerSearch,
+    DeletedCustomer, List, ListParams, Payment, SearchResult, Subscription,
 };
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::{Auth, JsonBody, Path, Query};
-use super::openapi::{CustomerQuery, PageQuery};
+use super::openapi::{CustomerQuery, PageQuery, SearchQueryParams};
 use super::ApiError;
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create, list))
+        .routes(routes!(search))
         .routes(routes!(retrieve, update, delete))
         .routes(routes!(list_payments))
         .routes(routes!(list_subscriptions))
@@ -131,6 +132,28 @@ async fn list(
     let filter = CustomerFilter::from_query(query)?;
     let page = state.store.list_customers(&tenant, &filter).await?;
     Ok(Json(List::new(page, "/v1/customers")))
+}
+
+#[utoipa::path(
+    get,
+    path = "/customers/search",
+    tag = "Customers",
+    operation_id = "search_customers",
+    summary = "Search customers",
+    description = "Newest first, consistent at once: a customer is found by the search the \
+        moment its create or update is answered. Page with `page` set to the previous answer's \
+        `next_page`.",
+    params(SearchQueryParams),
+    responses((status = 200, description = "A page of matching customers.", body = domain::openapi::CustomerSearchResult))
+)]
+async fn search(
+    State(state): State<AppState>,
+    Auth(tenant): Auth,
+    Query(query): Query,
+) -> Result<Json<SearchResult<Customer>>, ApiError> {
+    let search = CustomerSearch::from_query(query)?;
+    let page = state.store.search_customers(&tenant, &search).await?;
+    Ok(Json(SearchResult::new(page, "/v1/customers/search")))
 }
 
 #[utoipa::path(

@@ -78,6 +78,38 @@ pub struct CustomerQuery {
     /// Only customers with this email address (exact match, case-insensitive).
     #[param(min_length = 1)]
     email: Option<String>,
+    /// Only customers with this phone number, however either was typed: `0241234567`,
+    /// `024 123 4567`, `+233 24 123 4567` and `233241234567` are the same number (national
+    /// numbers are read as Ghanaian).
+    #[param(min_length = 1, example = "024 123 4567")]
+    phone: Option<String>,
+    /// Only customers whose metadata holds exactly these values: `metadata[order_id]=42`
+    /// (several keys must all match; at most 10).
+    #[param(style = DeepObject, explode, value_type = Option<std::collections::BTreeMap<String, String>>)]
+    metadata: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// The parameters of the customer search.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // Describes the query for the document; `domain::CustomerSearch` parses it.
+pub struct SearchQueryParams {
+    /// The query: clauses `field:value` (exact, case-insensitive), `field~value` (substring of
+    /// at least 3 characters), `created>…` (also `>=`, `<`, `<=`; Unix seconds or ISO 8601),
+    /// `-` before a clause negates it; clauses joined by `AND` or by `OR` (not both); values in
+    /// double quotes (`\"` inside). Fields: `email`, `name`, `phone`, `created`,
+    /// `metadata["key"]`.
+    #[param(
+        min_length = 1,
+        example = "name~\"kwame\" AND metadata[\"tier\"]:\"gold\""
+    )]
+    query: String,
+    /// How many customers to return, 1 to 100 (default 10).
+    #[param(minimum = 1, maximum = 100, default = 10)]
+    limit: Option<u8>,
+    /// The `next_page` of the previous answer, for the page after it.
+    #[param(min_length = 1)]
+    page: Option<String>,
 }
 
 /// The filter of the payment list.

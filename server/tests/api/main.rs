@@ -15,6 +15,7 @@ mod openapi;
 mod payments;
 mod reliability;
 mod scale;
+mod search;
 mod subscriptions;
 mod transfer;
 mod transport;

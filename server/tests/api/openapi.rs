@@ -14,6 +14,7 @@ use crate::helpers::{spawn_app, TestApp};
 const SPEC_ENDPOINTS: &[(&str, &str)] = &[
     ("GET", "/v1/customers"),
     ("POST", "/v1/customers"),
+    ("GET", "/v1/customers/search"),
     ("GET", "/v1/customers/{id}"),
     ("PATCH", "/v1/customers/{id}"),
     ("DELETE", "/v1/customers/{id}"),
@@ -180,6 +181,9 @@ async fn every_documented_query_parameter_is_accepted() {
         "starting_after" | "ending_before" | "customer" => customer.clone(),
         "email" => "ama@example.com".into(),
         "status" => "active".into(),
+        "phone" => "0241234567".into(),
+        "query" => "name~ama".into(),
+        "page" => "pg_1_1".into(),
         _ if name.starts_with("created[") => "2024-01-15T10:00:00Z".into(),
         other => panic!("no valid value known for the query parameter {other}"),
     };
@@ -197,13 +201,23 @@ async fn every_documented_query_parameter_is_accepted() {
             {
                 continue;
             }
+            // A deepObject parameter is sent as its properties (`metadata[key]=value`); the
+            // search needs its query beside any other parameter.
+            let pair = if parameter["style"] == "deepObject" {
+                format!("{name}%5Border_id%5D=42")
+            } else {
+                format!(
+                    "{}={}",
+                    name.replace('[', "%5B").replace(']', "%5D"),
+                    valid(name)
+                )
+            };
+            let required = match path.as_str() {
+                "/v1/customers/search" if name != "query" => "query=name~ama&",
+                _ => "",
+            };
             // Act
-            let uri = format!(
-                "{}?{}={}",
-                path.replace("{id}", &customer),
-                name.replace('[', "%5B").replace(']', "%5D"),
-                valid(name)
-            );
+            let uri = format!("{}?{required}{pair}", path.replace("{id}", &customer));
             let response = app.call(Method::GET, &uri, &app.keys.test, None).await;
 
             // Assert
