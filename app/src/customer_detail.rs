@@ -1,7 +1,7 @@
 //! `/customers/:id`: one customer with its payments and subscriptions, and deleting it behind a
 //! confirmation that says how many active subscriptions the delete cancels.
 
-use domain::{Customer, Payment, Subscription, SubscriptionStatus};
+use domain::{Customer, Payment, PhoneCountry, Subscription, SubscriptionStatus, E164};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -147,6 +147,15 @@ fn CustomerView(details: CustomerDetails, confirming: Memo<bool>) -> impl IntoVi
         .map(|(key, value)| view! { <tr><th scope="row">{key.clone()}</th><td>{value.clone()}</td></tr> })
         .collect_view();
     let has_metadata = !customer.metadata.is_empty();
+    // A Ghanaian mobile number's network, from its prefix, beside the number.
+    let network = customer
+        .phone
+        .as_deref()
+        .and_then(|phone| E164::parse(phone, PhoneCountry::GHANA))
+        .and_then(|number| number.ghana_network())
+        .map(|network| {
+            view! { " " <span class="badge network" title="Mobile network">{network.name()}</span> }
+        });
     view! {
         <Title text=title.clone()/>
         <div class="page-head">
@@ -171,7 +180,7 @@ fn CustomerView(details: CustomerDetails, confirming: Memo<bool>) -> impl IntoVi
         <section class="card facts" aria-label="Details">
             <dl>
                 <dt>"Email"</dt><dd>{customer.email.clone().unwrap_or_else(|| "—".into())}</dd>
-                <dt>"Phone"</dt><dd>{customer.phone.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Phone"</dt><dd>{customer.phone.clone().unwrap_or_else(|| "—".into())}{network}</dd>
                 <dt>"Created"</dt><dd>{date_time(customer.created_at)}</dd>
                 <dt>"Updated"</dt><dd>{date_time(customer.updated_at)}</dd>
             </dl>

@@ -1,11 +1,13 @@
-//! `/customers`: the filtered, cursor-paginated table of the merchant's customers. Filters and the
-//! page live in the URL, so reload, back and links work, with or without JavaScript.
+//! `/customers`: the filtered, cursor-paginated table of the merchant's customers, and the search
+//! box above it. Search, filters and the page live in the URL, so reload, back and links work,
+//! with or without JavaScript.
 
-use domain::{Customer, Page};
+use domain::{Customer, Page, SearchPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -17,6 +19,11 @@ use crate::ui::date_time;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListQuery {
+    /// What is typed in the search box; when set, the table shows the search's results.
+    pub q: String,
+    /// The search's page tokens so far, comma-separated: the page shown starts at the last one
+    /// (and **Previous** drops it).
+    pub page: String,
     pub email: String,
     pub created_from: String,
     pub created_to: String,
@@ -26,6 +33,10 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
+    fn is_search(&self) -> bool {
+        !self.q.trim().is_empty()
+    }
+
     fn is_filtered(&self) -> bool {
         !(self.email.is_empty() && self.created_from.is_empty() && self.created_to.is_empty())
     }
@@ -44,6 +55,68 @@ impl ListQuery {
             )
             .finish()
     }
+}
+
+/// What the search box found: a page of results, or nothing because what was typed is too
+/// short to search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SearchOutcome {
+    Found(SearchPage<Customer>),
+    TooShort,
+}
+
+/// The search box's results: names and emails containing what was typed, the phone number it
+/// is (typed any usual way), or the customer whose id it is.
+#[server(endpoint = "search_customers")]
+pub async fn search_customers(query: ListQuery) -> Result<SearchOutcome, AppError> {
+    crate::error::respond(
+        async move {
+            use domain::{CustomerSearch, Limit, PageToken};
+
+            let (signed_in, _) = crate::session::server::signed_in().await?;
+            let store = crate::error::store()?;
+            let tenant = signed_in.tenant();
+            let typed = query.q.trim();
+            if typed.starts_with(Customer::ID_PREFIX) && !typed.contains(char::is_whitespace) {
+                let data = match store.find_customer(&tenant, typed).await {
+                    Ok(customer) => vec![customer],
+                    Err(domain::Error::NotFound { .. }) => Vec::new(),
+                    Err(error) => return Err(error.into()),
+                };
+                return Ok(SearchOutcome::Found(SearchPage {
+                    data,
+                    next_page: None,
+                }));
+            }
+            let Some(search_query) = CustomerSearch::quick(typed) else {
+                return Ok(SearchOutcome::TooShort);
+            };
+            let limit = match query.limit.as_str() {
+                "" => Limit::DEFAULT,
+                text => Limit::parse(text).map_err(|m| domain::Error::invalid("limit", m))?,
+            };
+            let page = match query.page.rsplit(',').next().filter(|t| !t.is_empty()) {
+                Some(token) => Some(PageToken::parse(token)?),
+                None => None,
+            };
+            let search = CustomerSearch {
+                query: search_query,
+                limit,
+                page,
+            };
+            Ok(SearchOutcome::Found(
+                store.search_customers(&tenant, &search).await?,
+            ))
+        }
+        .await,
+    )
+}
+
+/// What the table shows: a page of the list, or of the search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+enum Listing {
+    List(Page<Customer>),
+    Search(SearchOutcome),
 }
 
 /// One page of customers for the dashboard's list.
@@ -94,6 +167,8 @@ pub fn CustomersPage() -> impl IntoView {
     let url = use_query_map();
     let query = Memo::new(move |_| {
         url.with(|q| ListQuery {
+            q: q.get("q").unwrap_or_default(),
+            page: q.get("page").unwrap_or_default(),
             email: q.get("email").unwrap_or_default(),
             created_from: q.get("created_from").unwrap_or_default(),
             created_to: q.get("created_to").unwrap_or_default(),
@@ -103,9 +178,15 @@ pub fn CustomersPage() -> impl IntoView {
         })
     });
     let deleted = Memo::new(move |_| url.with(|q| q.get("notice").as_deref() == Some("deleted")));
-    let page = Resource::new(
+    let listing = Resource::new(
         move || (query.get(), ModeVersion::track()),
-        |(query, _)| list_customers(query),
+        |(query, _)| async move {
+            if query.is_search() {
+                search_customers(query).await.map(Listing::Search)
+            } else {
+                list_customers(query).await.map(Listing::List)
+            }
+        },
     );
 
     view! {
@@ -129,15 +210,96 @@ pub fn CustomersPage() -> impl IntoView {
         <Show when=move || deleted.get()>
             <p class="notice" role="status">"Customer deleted."</p>
         </Show>
-        <Filters query/>
+        <SearchBox query/>
+        <Show when=move || !query.get().is_search()>
+            <Filters query/>
+        </Show>
         <Transition fallback=|| view! { <p class="loading">"Loading customers…"</p> }>
             {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <CustomerTable page query=query.get_untracked()/> }.into_any(),
+                let query = query.get_untracked();
+                match listing.await {
+                    Ok(Listing::List(page)) => view! { <CustomerTable page query/> }.into_any(),
+                    Ok(Listing::Search(SearchOutcome::Found(page))) => {
+                        view! { <SearchResults page query/> }.into_any()
+                    }
+                    Ok(Listing::Search(SearchOutcome::TooShort)) => view! {
+                        <p class="empty card" role="status">"Type at least 3 characters to search."</p>
+                    }
+                    .into_any(),
                     Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+/// How long typing must pause before the results follow it.
+const SEARCH_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// The search box: a GET form (Enter submits, without JavaScript too); with JavaScript, the
+/// results follow the typing once it pauses, through the URL, without a reload.
+#[component]
+fn SearchBox(query: Memo<ListQuery>) -> impl IntoView {
+    let navigate = use_navigate();
+    let pending = StoredValue::new(None::<leptos::leptos_dom::helpers::TimeoutHandle>);
+    let limit = move || query.get().limit;
+    let on_input = move |event: leptos::ev::Event| {
+        let typed = event_target_value(&event);
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        let navigate = navigate.clone();
+        let limit = query.get_untracked().limit;
+        let handle = leptos::leptos_dom::helpers::set_timeout_with_handle(
+            move || {
+                let path = search_path(&typed, &limit);
+                navigate(
+                    &path,
+                    NavigateOptions {
+                        replace: true,
+                        scroll: false,
+                        ..Default::default()
+                    },
+                );
+            },
+            SEARCH_DEBOUNCE,
+        )
+        .ok();
+        pending.set_value(handle);
+    };
+    view! {
+        <Form method="GET" action="/customers" attr:class="search" attr:role="search">
+            <label for="search-customers">"Search customers"</label>
+            <div class="search-row">
+                <input
+                    id="search-customers"
+                    type="search"
+                    name="q"
+                    placeholder="Name, email, phone or id"
+                    autocomplete="off"
+                    value=move || query.get().q
+                    on:input=on_input
+                />
+                <input type="hidden" name="limit" value=limit/>
+                <button type="submit" class="secondary">"Search"</button>
+            </div>
+        </Form>
+    }
+}
+
+/// `/customers` searching for `typed` (the list itself when nothing is typed).
+fn search_path(typed: &str, limit: &str) -> String {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(
+            [("q", typed.trim()), ("limit", limit)]
+                .into_iter()
+                .filter(|(_, value)| !value.is_empty()),
+        )
+        .finish();
+    if query.is_empty() {
+        "/customers".to_owned()
+    } else {
+        format!("/customers?{query}")
     }
 }
 
@@ -176,6 +338,55 @@ fn Filters(query: Memo<ListQuery>) -> impl IntoView {
     }
 }
 
+/// A page of search results, with **Previous** and **Next** through the search's page tokens.
+#[component]
+fn SearchResults(page: SearchPage<Customer>, query: ListQuery) -> impl IntoView {
+    if page.data.is_empty() && query.page.is_empty() {
+        return view! {
+            <div class="empty card">
+                <p>"No customers match “"{query.q.trim().to_owned()}"”."</p>
+                <a href="/customers">"Clear search"</a>
+            </div>
+        }
+        .into_any();
+    }
+    let tokens: Vec<&str> = query.page.split(',').filter(|t| !t.is_empty()).collect();
+    let previous = tokens[..tokens.len().saturating_sub(1)].join(",");
+    let next = page.next_page.map(|token| {
+        let mut chain: Vec<String> = tokens.iter().map(|t| t.to_string()).collect();
+        chain.push(token.to_string());
+        chain.join(",")
+    });
+    let has_previous = !tokens.is_empty();
+    view! {
+        <CustomerRows customers=page.data/>
+        <nav class="pager" aria-label="Pages">
+            <SearchPageButton label="Previous" tokens=has_previous.then_some(previous) query=query.clone()/>
+            <SearchPageButton label="Next" tokens=next query/>
+        </nav>
+    }
+    .into_any()
+}
+
+/// A button that opens the search page starting after the last of `tokens` (the first page for
+/// none); disabled without a page to open.
+#[component]
+fn SearchPageButton(
+    label: &'static str,
+    tokens: Option<String>,
+    query: ListQuery,
+) -> impl IntoView {
+    let enabled = tokens.is_some();
+    view! {
+        <Form method="GET" action="/customers">
+            <input type="hidden" name="q" value=query.q/>
+            <input type="hidden" name="limit" value=query.limit/>
+            {tokens.filter(|t| !t.is_empty()).map(|t| view! { <input type="hidden" name="page" value=t/> })}
+            <button type="submit" class="secondary" disabled=!enabled>{label}</button>
+        </Form>
+    }
+}
+
 #[component]
 fn CustomerTable(page: Page<Customer>, query: ListQuery) -> impl IntoView {
     if page.data.is_empty() && query.starting_after.is_empty() && query.ending_before.is_empty() {
@@ -209,8 +420,20 @@ fn CustomerTable(page: Page<Customer>, query: ListQuery) -> impl IntoView {
     let has_older = if backwards { true } else { page.has_more };
     let first = page.data.first().map(|c| c.id.clone()).unwrap_or_default();
     let last = page.data.last().map(|c| c.id.clone()).unwrap_or_default();
-    let rows = page
-        .data
+    view! {
+        <CustomerRows customers=page.data/>
+        <nav class="pager" aria-label="Pages">
+            <PageButton label="Previous" cursor="ending_before" id=first enabled=has_newer query=query.clone()/>
+            <PageButton label="Next" cursor="starting_after" id=last enabled=has_older query/>
+        </nav>
+    }
+    .into_any()
+}
+
+/// The table of customers, each row linking to the customer.
+#[component]
+fn CustomerRows(customers: Vec<Customer>) -> impl IntoView {
+    let rows = customers
         .into_iter()
         .map(|customer| {
             let href = format!("/customers/{}", customer.id);
@@ -234,12 +457,7 @@ fn CustomerTable(page: Page<Customer>, query: ListQuery) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <nav class="pager" aria-label="Pages">
-            <PageButton label="Previous" cursor="ending_before" id=first enabled=has_newer query=query.clone()/>
-            <PageButton label="Next" cursor="starting_after" id=last enabled=has_older query/>
-        </nav>
     }
-    .into_any()
 }
 
 /// A button that opens the page before or after this one, keeping the filters.
