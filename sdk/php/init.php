@@ -20,6 +20,7 @@ require_once __DIR__ . '/src/Exception/RateLimitException.php';
 
 require_once __DIR__ . '/src/ShikaObject.php';
 require_once __DIR__ . '/src/Collection.php';
+require_once __DIR__ . '/src/SearchResult.php';
 require_once __DIR__ . '/src/Customer.php';
 require_once __DIR__ . '/src/Payment.php';
 require_once __DIR__ . '/src/Subscription.php';

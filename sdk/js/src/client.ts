@@ -1,13 +1,23 @@
 // The client class, `ShikaCreators`: its configuration, and its resources (`customers`,
 // `payments`, `subscriptions`), whose methods are built from the operations table with their
-// types taken from the generated OpenAPI types. Error classes hang off it as static properties
-// (`ShikaCreators.InvalidRequestError`), and public types off its namespace
-// (`ShikaCreators.Customer`), so that the CommonJS `module.exports = ShikaCreators` carries all.
+// types taken from the generated OpenAPI types (lists and searches answer lazy, iterable pages).
+// Error classes hang off it as static properties (`ShikaCreators.InvalidRequestError`), and
+// public types off its namespace (`ShikaCreators.Customer`), so that the CommonJS
+// `module.exports = ShikaCreators` carries all.
 
 import * as errorClasses from './errors.js';
 import { call, type RequestOptions } from './http.js';
 import { OPERATIONS, type OperationSpec, type Operations, type ResourceName } from './operations.js';
-import { ListPromise, makePage, type ListEnvelope, type ListPage } from './pagination.js';
+import {
+  ListPromise,
+  SearchPromise,
+  makePage,
+  makeSearchPage,
+  type ListEnvelope,
+  type ListPage,
+  type SearchEnvelope,
+  type SearchPage,
+} from './pagination.js';
 import type * as T from './types.js';
 import type { BodyOf, QueryOf, ResultOf, ShikaResponse } from './types.js';
 import { VERSION } from './version.js';
@@ -32,7 +42,7 @@ type PathArgs<P extends string> = P extends `${string}{${string}}${infer Rest}`
   : [];
 type ParamsOf<O extends OperationSpec> = O['method'] extends 'POST' | 'PATCH'
   ? BodyOf<O['operationId']>
-  : O extends { list: true }
+  : O extends { list: true } | { search: true }
     ? QueryOf<O['operationId']>
     : never;
 type ParamArgs<O extends OperationSpec> = [ParamsOf<O>] extends [never]
@@ -43,7 +53,9 @@ type ParamArgs<O extends OperationSpec> = [ParamsOf<O>] extends [never]
 type ItemOf<O extends OperationSpec> = ResultOf<O['operationId']> extends { data: Array<infer I> } ? I : never;
 type ResultType<O extends OperationSpec> = O extends { list: true }
   ? ListPromise<ItemOf<O> & { id: string }>
-  : Promise<ShikaResponse<ResultOf<O['operationId']>>>;
+  : O extends { search: true }
+    ? SearchPromise<ItemOf<O>>
+    : Promise<ShikaResponse<ResultOf<O['operationId']>>>;
 
 /** One SDK method, typed from its table row: path ids, then params (if any), then options. */
 export type Method<O extends OperationSpec> = (
@@ -113,7 +125,8 @@ export class ShikaCreators {
   /** The function behind one table row. */
   #method(label: string, spec: OperationSpec): (...args: unknown[]) => unknown {
     const placeholders = [...spec.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-    const takesParams = spec.method === 'POST' || spec.method === 'PATCH' || spec.list === true;
+    const paged = spec.list === true || spec.search === true;
+    const takesParams = spec.method === 'POST' || spec.method === 'PATCH' || paged;
     const transport = this.#transport;
     return (...args: unknown[]) => {
       const ids = args.slice(0, placeholders.length);
@@ -126,7 +139,21 @@ export class ShikaCreators {
         checkObject(label, 'params', params);
         checkObject(label, 'options', options);
       } catch (e) {
+        if (spec.search) return new SearchPromise(() => Promise.reject(e));
         return spec.list ? new ListPromise(() => Promise.reject(e)) : Promise.reject(e);
+      }
+      if (spec.search) {
+        // Each further page repeats the caller's query and limit with the previous answer's
+        // `next_page` as `page`.
+        const fetchPage = async (page: string): Promise<SearchPage<unknown>> => {
+          const query = { ...params, page };
+          const { body, lastResponse } = await call(transport, { method: 'GET', path, query }, options);
+          return makeSearchPage(body as SearchEnvelope<unknown>, lastResponse, fetchPage);
+        };
+        return new SearchPromise<unknown>(async () => {
+          const { body, lastResponse } = await call(transport, { method: 'GET', path, query: params }, options);
+          return makeSearchPage(body as SearchEnvelope<unknown>, lastResponse, fetchPage);
+        });
       }
       if (!spec.list) {
         return call(transport, { method: spec.method, path, body: params }, options).then(({ body, lastResponse }) =>
@@ -173,6 +200,8 @@ export declare namespace ShikaCreators {
   export type CustomerCreateParams = T.CustomerCreateParams;
   export type CustomerUpdateParams = T.CustomerUpdateParams;
   export type CustomerListParams = T.CustomerListParams;
+  export type CustomerSearchParams = T.CustomerSearchParams;
+  export type CustomerSearchResult = T.CustomerSearchResult;
   export type CustomerListPaymentsParams = T.CustomerListPaymentsParams;
   export type CustomerListSubscriptionsParams = T.CustomerListSubscriptionsParams;
   export type PaymentCreateParams = T.PaymentCreateParams;
@@ -182,6 +211,8 @@ export declare namespace ShikaCreators {
   export type ShikaResponse<R> = T.ShikaResponse<R>;
   export type ListPage<I> = import('./pagination.js').ListPage<I>;
   export type ListPromise<I extends { id: string }> = import('./pagination.js').ListPromise<I>;
+  export type SearchPage<I> = import('./pagination.js').SearchPage<I>;
+  export type SearchPromise<I> = import('./pagination.js').SearchPromise<I>;
   export type RequestOptions = import('./http.js').RequestOptions;
   export type LastResponse = import('./http.js').LastResponse;
   export type Config = ShikaCreatorsConfig;

@@ -17,8 +17,8 @@ export {
   errors,
 } from './errors.js';
 export type { RequestOptions, LastResponse } from './http.js';
-export { ListPromise } from './pagination.js';
-export type { ListPage, ListEnvelope } from './pagination.js';
+export { ListPromise, SearchPromise, PagePromise } from './pagination.js';
+export type { ListPage, ListEnvelope, SearchPage, SearchEnvelope } from './pagination.js';
 export { OPERATIONS, EXEMPT_OPERATIONS } from './operations.js';
 export type { OperationSpec } from './operations.js';
 export { VERSION } from './version.js';

@@ -13,6 +13,11 @@ export interface OperationSpec {
   readonly path: string;
   /** Returns a list envelope: the method gives a `ListPromise` (awaitable and iterable). */
   readonly list?: true;
+  /**
+   * Returns a search envelope: the method gives a `SearchPromise` (awaitable and iterable, paged
+   * by `next_page`).
+   */
+  readonly search?: true;
 }
 
 export const OPERATIONS = {
@@ -22,6 +27,12 @@ export const OPERATIONS = {
     update: { operationId: 'update_customer', method: 'PATCH', path: '/v1/customers/{id}' },
     delete: { operationId: 'delete_customer', method: 'DELETE', path: '/v1/customers/{id}' },
     list: { operationId: 'list_customers', method: 'GET', path: '/v1/customers', list: true },
+    search: {
+      operationId: 'search_customers',
+      method: 'GET',
+      path: '/v1/customers/search',
+      search: true,
+    },
     listPayments: {
       operationId: 'list_customer_payments',
       method: 'GET',

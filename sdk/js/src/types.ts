@@ -45,6 +45,8 @@ export type DeletedCustomer = Schemas['DeletedCustomer'];
 export type Payment = Schemas['Payment'];
 export type Subscription = Schemas['Subscription'];
 export type Metadata = Schemas['Metadata'];
+/** A page of `customers.search()`: `data`, `has_more`, `next_page`, `url`. */
+export type CustomerSearchResult = Schemas['CustomerSearchResult'];
 /** The error body the API answers with any non-2xx status. */
 export type ErrorBody = Schemas['ErrorBody'];
 
@@ -52,6 +54,7 @@ export type ErrorBody = Schemas['ErrorBody'];
 export type CustomerCreateParams = BodyOf<'create_customer'>;
 export type CustomerUpdateParams = BodyOf<'update_customer'>;
 export type CustomerListParams = QueryOf<'list_customers'>;
+export type CustomerSearchParams = QueryOf<'search_customers'>;
 export type CustomerListPaymentsParams = QueryOf<'list_customer_payments'>;
 export type CustomerListSubscriptionsParams = QueryOf<'list_customer_subscriptions'>;
 export type PaymentCreateParams = BodyOf<'create_payment'>;

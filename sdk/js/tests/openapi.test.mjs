@@ -47,7 +47,7 @@ describe('OpenAPI document of the live server', () => {
     for (const id of Object.keys(EXEMPT_OPERATIONS)) assert.ok(ids.has(id), `exempt ${id} is not in the document`);
   });
 
-  test('methods that return lists are exactly the operations answering a list envelope', () => {
+  test('methods that return lists (searches) are exactly the operations answering a list (search) envelope', () => {
     for (const methods of Object.values(OPERATIONS)) {
       for (const spec of Object.values(methods)) {
         const operation = document.paths[spec.path][spec.method.toLowerCase()];
@@ -56,6 +56,14 @@ describe('OpenAPI document of the live server', () => {
         const resolved = ref ? document.components.schemas[ref] : schema;
         const isList = resolved.properties?.object?.enum?.[0] === 'list';
         assert.equal(spec.list === true, isList, spec.operationId);
+        const isSearch = resolved.properties?.object?.enum?.[0] === 'search_result';
+        assert.equal(spec.search === true, isSearch, spec.operationId);
+        if (isSearch) {
+          // Paged by next_page → page, never by object cursors.
+          assert.ok(resolved.properties.next_page, spec.operationId);
+          const names = operation.parameters.map((p) => p.name);
+          assert.ok(names.includes('page') && !names.includes('starting_after'), spec.operationId);
+        }
       }
     }
   });

@@ -1,6 +1,7 @@
 // Every method of every resource against the real server: customers (create, retrieve, update,
-// delete, list, listPayments, listSubscriptions), payments (create, retrieve, list by customer),
-// subscriptions (create, retrieve, list by customer and status, cancel).
+// delete, list with its filters, search, listPayments, listSubscriptions), payments (create,
+// retrieve, list by customer), subscriptions (create, retrieve, list by customer and status,
+// cancel).
 
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
@@ -86,6 +87,104 @@ describe('customers', () => {
     // A Date is sent as ISO 8601.
     const future = await client.customers.list({ email, created: { gte: new Date(Date.now() + 3_600_000) } });
     assert.deepEqual(future.data, []);
+  });
+
+  test('list: the phone filter matches however the number is typed', async () => {
+    const { client: own } = await newClient();
+    const kwame = await own.customers.create({ name: 'Kwame', phone: '024 123 4567' });
+    await own.customers.create({ name: 'Ama', phone: '0201112222' });
+    await own.customers.create({ name: 'No phone' });
+    for (const typed of ['0241234567', '024 123 4567', '+233 24 123 4567', '233241234567']) {
+      const page = await own.customers.list({ phone: typed });
+      assert.deepEqual(page.data.map((c) => c.id), [kwame.id], typed);
+    }
+    // The number comes back as it was given.
+    assert.equal((await own.customers.list({ phone: '+233241234567' })).data[0].phone, '024 123 4567');
+    const error = await rejectsWith(own.customers.list({ phone: 'kofi' }), ShikaCreators.InvalidRequestError);
+    assert.equal(error.param, 'phone');
+  });
+
+  test('list: metadata filters as a nested param, every key must match, cursors kept', async () => {
+    const { client: own } = await newClient();
+    const a = await own.customers.create({ email: uniqueEmail(), metadata: { order_id: '42', tier: 'gold' } });
+    const b = await own.customers.create({ email: uniqueEmail(), metadata: { order_id: '42' } });
+    await own.customers.create({ email: uniqueEmail(), metadata: { order_id: '43' } });
+    await own.customers.create({ email: uniqueEmail() });
+    assert.deepEqual((await own.customers.list({ metadata: { order_id: '42' } })).data.map((c) => c.id), [b.id, a.id]);
+    assert.deepEqual(
+      (await own.customers.list({ metadata: { order_id: '42', tier: 'gold' } })).data.map((c) => c.id),
+      [a.id],
+    );
+    assert.deepEqual((await own.customers.list({ metadata: { order_id: '42' }, email: b.email })).data.map((c) => c.id), [b.id]);
+    assert.deepEqual((await own.customers.list({ metadata: { order_id: '4' } })).data, []);
+    const walked = [];
+    for await (const c of own.customers.list({ metadata: { order_id: '42' }, limit: 1 })) walked.push(c.id);
+    assert.deepEqual(walked, [b.id, a.id]);
+  });
+
+  test('search: by substring, metadata, phone typed differently, email; the envelope', async () => {
+    const { client: own } = await newClient();
+    const mensah = await own.customers.create({ name: 'Kwame Mensah', phone: '+233241234567', metadata: { tier: 'gold' } });
+    const boateng = await own.customers.create({ name: 'Kwame Boateng', metadata: { tier: 'silver' } });
+    const nkrumah = await own.customers.create({ name: 'Ama Kwame-Nkrumah', email: uniqueEmail(), metadata: { tier: 'gold' } });
+    await own.customers.create({ name: 'Esi Owusu', phone: '0201112222' });
+
+    const page = await own.customers.search({ query: 'name~"kwame"' });
+    assert.equal(page.object, 'search_result');
+    assert.equal(page.url, '/v1/customers/search');
+    assert.equal(page.has_more, false);
+    assert.equal(page.next_page, null);
+    assert.deepEqual(page.data.map((c) => c.id), [nkrumah.id, boateng.id, mensah.id]);
+    assert.equal(page.data[0].object, 'customer');
+    assert.equal(page.lastResponse.statusCode, 200);
+    assert.match(page.lastResponse.requestId, /^req_/);
+
+    const gold = await own.customers.search({ query: 'name~"kwame" AND metadata["tier"]:"gold"' });
+    assert.deepEqual(gold.data.map((c) => c.id), [nkrumah.id, mensah.id]);
+    const notGold = await own.customers.search({ query: 'name~"kwame" AND -metadata["tier"]:"gold"' });
+    assert.deepEqual(notGold.data.map((c) => c.id), [boateng.id]);
+    for (const typed of ['0241234567', '024 123 4567', '+233 24 123 4567']) {
+      const found = await own.customers.search({ query: `phone:"${typed}"` });
+      assert.deepEqual(found.data.map((c) => c.id), [mensah.id], typed);
+    }
+    const byEmail = await own.customers.search({ query: `email:"${nkrumah.email.toUpperCase()}"` });
+    assert.deepEqual(byEmail.data.map((c) => c.id), [nkrumah.id]);
+    const either = await own.customers.search({ query: 'name~"boateng" OR phone:"020 111 2222"' });
+    assert.equal(either.data.length, 2);
+    assert.deepEqual((await own.customers.search({ query: 'name~"nobody"' })).data, []);
+
+    // An update is found at once.
+    await own.customers.update(boateng.id, { name: 'Kofi Boateng' });
+    const kofi = [];
+    for await (const c of own.customers.search({ query: 'name~"kofi"' })) kofi.push(c.id);
+    assert.deepEqual(kofi, [boateng.id]);
+  });
+
+  test('search: a query that does not parse is an InvalidRequestError on `query` saying where', async () => {
+    const { client: own } = await newClient({ maxNetworkRetries: 0 });
+    for (const [query, words] of [
+      ['name=kwame', 'expected an operator after name'],
+      ['colour:red', "unknown field 'colour'"],
+      ['name:"kwame', 'never closed'],
+    ]) {
+      const error = await rejectsWith(own.customers.search({ query }), ShikaCreators.InvalidRequestError);
+      assert.equal(error.statusCode, 400);
+      assert.equal(error.type, 'invalid_request_error');
+      assert.equal(error.code, 'parameter_invalid');
+      assert.equal(error.param, 'query');
+      assert.match(error.message, /character/);
+      assert.ok(error.message.includes(words), error.message);
+      assert.match(error.requestId, /^req_/);
+    }
+    // Iterating rejects the same way.
+    await assert.rejects(async () => {
+      for await (const _ of own.customers.search({ query: 'name~ab' })) assert.fail('no match expected');
+    }, (e) => e instanceof ShikaCreators.InvalidRequestError && e.param === 'query');
+    const missing = await rejectsWith(own.customers.search({}), ShikaCreators.InvalidRequestError);
+    assert.deepEqual([missing.code, missing.param], ['parameter_missing', 'query']);
+    const badPage = await rejectsWith(own.customers.search({ query: 'name~"kwame"', page: 'nope' }), ShikaCreators.InvalidRequestError);
+    assert.deepEqual([badPage.code, badPage.param], ['parameter_invalid', 'page']);
+    await assert.rejects(own.customers.search('name~"kwame"'), TypeError);
   });
 
   test('unknown fields in an answer are kept', async () => {

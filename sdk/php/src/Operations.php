@@ -23,6 +23,7 @@ final class Operations
             'update' => ['PATCH', '/v1/customers/{id}'],
             'delete' => ['DELETE', '/v1/customers/{id}'],
             'list' => ['GET', '/v1/customers'],
+            'search' => ['GET', '/v1/customers/search'],
             'listPayments' => ['GET', '/v1/customers/{id}/payments'],
             'listSubscriptions' => ['GET', '/v1/customers/{id}/subscriptions'],
         ],
@@ -52,5 +53,6 @@ final class Operations
         'payment' => Payment::class,
         'subscription' => Subscription::class,
         'list' => Collection::class,
+        'search_result' => SearchResult::class,
     ];
 }

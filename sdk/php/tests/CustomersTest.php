@@ -8,11 +8,15 @@ use ShikaCreators\Collection;
 use ShikaCreators\Customer;
 use ShikaCreators\Exception\InvalidRequestException;
 use ShikaCreators\Payment;
+use ShikaCreators\SearchResult;
 use ShikaCreators\ShikaObject;
 use ShikaCreators\Subscription;
 use ShikaCreators\Tests\Support\TestCase;
 
-/** Every customers method against the real server, and how its answers read in PHP. */
+/**
+ * Every customers method against the real server (list with its filters, search), and how
+ * its answers read in PHP.
+ */
 final class CustomersTest extends TestCase
 {
     public function testCreateRetrieveUpdateDelete(): void
@@ -124,6 +128,137 @@ final class CustomersTest extends TestCase
             self::fail('a bad created[gte] was accepted');
         } catch (InvalidRequestException $e) {
             self::assertSame('created[gte]', $e->getParam(), 'the nested parameter reached the server as created[gte]');
+        }
+    }
+
+    /** @param iterable<ShikaObject> $objects @return list<string> */
+    private static function ids(iterable $objects): array
+    {
+        $ids = [];
+        foreach ($objects as $object) {
+            $ids[] = $object->id;
+        }
+        return $ids;
+    }
+
+    public function testListFiltersByPhoneHoweverTheNumberIsTyped(): void
+    {
+        $shika = self::client([], self::newApiKey());
+        $kwame = $shika->customers->create(['name' => 'Kwame', 'phone' => '024 123 4567']);
+        $shika->customers->create(['name' => 'Ama', 'phone' => '0201112222']);
+        $shika->customers->create(['name' => 'No phone']);
+        foreach (['0241234567', '024 123 4567', '+233 24 123 4567', '233241234567'] as $typed) {
+            self::assertSame([$kwame->id], self::ids($shika->customers->list(['phone' => $typed])), $typed);
+        }
+        self::assertSame('024 123 4567', $shika->customers->list(['phone' => '+233241234567'])->data[0]->phone, 'as it was given');
+        try {
+            $shika->customers->list(['phone' => 'kofi']);
+            self::fail('a phone that is no number was accepted');
+        } catch (InvalidRequestException $e) {
+            self::assertSame('phone', $e->getParam());
+        }
+    }
+
+    public function testListFiltersByMetadataEveryKeyMustMatch(): void
+    {
+        $key = self::newApiKey();
+        $shika = self::client([], $key);
+        $email = self::uniqueEmail('meta');
+        $a = $shika->customers->create(['email' => self::uniqueEmail('meta'), 'metadata' => ['order_id' => '42', 'tier' => 'gold']]);
+        $b = $shika->customers->create(['email' => $email, 'metadata' => ['order_id' => '42']]);
+        $shika->customers->create(['metadata' => ['order_id' => '43']]);
+        $shika->customers->create();
+        self::assertSame([$b->id, $a->id], self::ids($shika->customers->list(['metadata' => ['order_id' => '42']])));
+        self::assertSame([$a->id], self::ids($shika->customers->list(['metadata' => ['order_id' => '42', 'tier' => 'gold']])));
+        self::assertSame([$b->id], self::ids($shika->customers->list(['metadata' => ['order_id' => '42'], 'email' => $email])));
+        self::assertTrue($shika->customers->list(['metadata' => ['order_id' => '4']])->isEmpty());
+
+        // Sent as metadata[key]=value, and kept on every page.
+        $proxy = $this->proxy('forward');
+        $proxied = self::client(['base_url' => $proxy->url], $key);
+        self::assertSame([$b->id, $a->id], self::ids($proxied->customers->list(['metadata' => ['order_id' => '42'], 'limit' => 1])));
+        self::assertSame([
+            '/v1/customers?metadata[order_id]=42&limit=1',
+            "/v1/customers?metadata[order_id]=42&limit=1&starting_after={$b->id}",
+        ], array_map(static fn (array $r): string => $r['target'], $proxy->finish()));
+    }
+
+    public function testSearchBySubstringMetadataPhoneAndEmail(): void
+    {
+        $shika = self::client([], self::newApiKey());
+        $email = self::uniqueEmail('search');
+        $mensah = $shika->customers->create(['name' => 'Kwame Mensah', 'phone' => '+233241234567', 'metadata' => ['tier' => 'gold']]);
+        $boateng = $shika->customers->create(['name' => 'Kwame Boateng', 'metadata' => ['tier' => 'silver']]);
+        $nkrumah = $shika->customers->create(['name' => 'Ama Kwame-Nkrumah', 'email' => $email, 'metadata' => ['tier' => 'gold']]);
+        $shika->customers->create(['name' => 'Esi Owusu', 'phone' => '0201112222']);
+
+        $page = $shika->customers->search(['query' => 'name~"kwame"']);
+        self::assertInstanceOf(SearchResult::class, $page);
+        self::assertSame('search_result', $page->object);
+        self::assertSame('/v1/customers/search', $page['url']);
+        self::assertFalse($page->has_more);
+        self::assertNull($page->next_page);
+        self::assertCount(3, $page);
+        self::assertSame([$nkrumah->id, $boateng->id, $mensah->id], self::ids($page->data));
+        self::assertContainsOnlyInstancesOf(Customer::class, $page->data);
+        self::assertSame($shika->customers->retrieve($boateng->id)->toArray(), $page->data[1]->toArray());
+
+        self::assertSame([$nkrumah->id, $mensah->id], self::ids($shika->customers->search(['query' => 'name~"kwame" AND metadata["tier"]:"gold"'])));
+        self::assertSame([$boateng->id], self::ids($shika->customers->search(['query' => 'name~"kwame" AND -metadata["tier"]:"gold"'])));
+        foreach (['0241234567', '024 123 4567', '+233 24 123 4567'] as $typed) {
+            self::assertSame([$mensah->id], self::ids($shika->customers->search(['query' => "phone:\"$typed\""])), $typed);
+        }
+        self::assertSame([$nkrumah->id], self::ids($shika->customers->search(['query' => 'email:"' . strtoupper($email) . '"'])));
+        self::assertCount(2, $shika->customers->search(['query' => 'name~"boateng" OR phone:"020 111 2222"']));
+        $none = $shika->customers->search(['query' => 'name~"nobody"']);
+        self::assertTrue($none->isEmpty());
+        self::assertSame([], iterator_to_array($none));
+
+        // An update is found at once.
+        $shika->customers->update($boateng->id, ['name' => 'Kofi Boateng']);
+        self::assertSame([$boateng->id], self::ids($shika->customers->search(['query' => 'name~"kofi"'])));
+    }
+
+    /** @return iterable<string, array{string, string}> */
+    public static function unparsableQueries(): iterable
+    {
+        yield 'no operator' => ['name=kwame', 'expected an operator after name'];
+        yield 'unknown field' => ['colour:red', "unknown field 'colour'"];
+        yield 'open quote' => ['name:"kwame', 'never closed'];
+        yield 'short substring' => ['name~ab', 'at least 3 characters'];
+    }
+
+    /** @dataProvider unparsableQueries */
+    public function testASearchQueryThatDoesNotParseSaysWhere(string $query, string $words): void
+    {
+        try {
+            self::client()->customers->search(['query' => $query], ['max_network_retries' => 0]);
+            self::fail("the query $query was accepted");
+        } catch (InvalidRequestException $e) {
+            self::assertSame(400, $e->getHttpStatus());
+            self::assertSame('invalid_request_error', $e->getType());
+            self::assertSame('parameter_invalid', $e->getErrorCode());
+            self::assertSame('query', $e->getParam());
+            self::assertStringContainsString($words, $e->getMessage());
+            self::assertStringContainsString('character', $e->getMessage());
+            self::assertStringStartsWith('req_', (string) $e->getRequestId());
+        }
+    }
+
+    public function testASearchWithoutAQueryOrWithABadPage(): void
+    {
+        $shika = self::client();
+        try {
+            $shika->customers->search();
+            self::fail('a search without a query was accepted');
+        } catch (InvalidRequestException $e) {
+            self::assertSame(['parameter_missing', 'query'], [$e->getErrorCode(), $e->getParam()]);
+        }
+        try {
+            $shika->customers->search(['query' => 'name~"kwame"', 'page' => 'nope']);
+            self::fail('a bad page token was accepted');
+        } catch (InvalidRequestException $e) {
+            self::assertSame(['parameter_invalid', 'page'], [$e->getErrorCode(), $e->getParam()]);
         }
     }
 

@@ -5,11 +5,13 @@ declare(strict_types=1);
 namespace ShikaCreators\Tests;
 
 use ShikaCreators\Collection;
+use ShikaCreators\SearchResult;
 use ShikaCreators\Tests\Support\TestCase;
 
 /**
- * Walking lists across pages both ways. The class's merchant has exactly seven customers,
- * made in setUpBeforeClass; with `limit: 2` that is four pages.
+ * Walking lists across pages both ways, and searches by `next_page`. The class's merchant has
+ * exactly seven customers, made in setUpBeforeClass; with `limit: 2` that is four pages. Five of
+ * them are named Kwame: a search for them with `limit: 2` is three pages.
  */
 final class PaginationTest extends TestCase
 {
@@ -20,8 +22,19 @@ final class PaginationTest extends TestCase
     {
         $shika = self::client();
         for ($i = 1; $i <= 7; $i++) {
-            self::$created[] = $shika->customers->create(['name' => "Customer $i"])->id;
+            // Customers 2 and 5 do not match the search.
+            $name = in_array($i, [2, 5], true) ? "Customer $i" : "Kwame $i";
+            self::$created[] = $shika->customers->create(['name' => $name])->id;
         }
+    }
+
+    private const QUERY = 'name~"kwame"';
+
+    /** @return list<string> the search's matches, newest first */
+    private static function searchMatches(): array
+    {
+        [$c1, , $c3, $c4, , $c6, $c7] = self::$created;
+        return [$c7, $c6, $c4, $c3, $c1];
     }
 
     /** @return list<string> */
@@ -104,6 +117,79 @@ final class PaginationTest extends TestCase
         }
         self::assertCount(3, $taken);
         self::assertCount(2, $proxy->finish(), 'three customers of two-customer pages: two requests, not four');
+    }
+
+    public function testTheFirstSearchPageIsAPageWithNextPage(): void
+    {
+        $shika = self::client();
+        $page = $shika->customers->search(['query' => self::QUERY, 'limit' => 2]);
+        self::assertInstanceOf(SearchResult::class, $page);
+        self::assertSame('search_result', $page->object);
+        self::assertTrue($page->has_more);
+        self::assertStringStartsWith('pg_', $page->next_page);
+        self::assertSame(array_slice(self::searchMatches(), 0, 2), self::ids($page->data));
+
+        // By hand: `page` = next_page, or nextPage().
+        $second = $shika->customers->search(['query' => self::QUERY, 'limit' => 2, 'page' => $page->next_page]);
+        self::assertSame(array_slice(self::searchMatches(), 2, 2), self::ids($second->data));
+        self::assertSame(self::ids($second->data), self::ids($page->nextPage()?->data ?? []));
+        $last = $second->nextPage();
+        self::assertInstanceOf(SearchResult::class, $last);
+        self::assertSame([self::searchMatches()[4]], self::ids($last->data));
+        self::assertFalse($last->has_more);
+        self::assertNull($last->next_page);
+        self::assertNull($last->nextPage());
+        // A page iterates from itself on.
+        self::assertSame(array_slice(self::searchMatches(), 2), self::ids($second));
+    }
+
+    public function testSearchIterationWalksEveryPageOnceByNextPage(): void
+    {
+        $proxy = $this->proxy('forward');
+        $shika = self::client(['base_url' => $proxy->url]);
+        $first = $shika->customers->search(['query' => self::QUERY, 'limit' => 2]);
+        $seen = [];
+        foreach ($first as $key => $customer) {
+            $seen[$key] = $customer->id;
+        }
+        self::assertSame(self::searchMatches(), $seen, 'every match once, newest first, keys 0…4');
+        self::assertSame(self::searchMatches(), self::ids($first->autoPagingIterator()), 'again from the first page');
+
+        $requests = $proxy->finish();
+        $walk = array_slice($requests, 0, 3);
+        $query = rawurlencode(self::QUERY);
+        self::assertSame('/v1/customers/search?query=' . $query . '&limit=2', $walk[0]['target']);
+        self::assertSame("/v1/customers/search?query=$query&limit=2&page={$first->next_page}", $walk[1]['target']);
+        self::assertStringStartsWith("/v1/customers/search?query=$query&limit=2&page=pg_", $walk[2]['target']);
+        self::assertNotSame($walk[1]['target'], $walk[2]['target']);
+        self::assertCount(5, $requests, 'three pages, then two more for the second walk (the first page is kept)');
+    }
+
+    public function testSearchPagesAreFetchedOnlyWhenNeeded(): void
+    {
+        $proxy = $this->proxy('forward');
+        $shika = self::client(['base_url' => $proxy->url]);
+        $taken = [];
+        foreach ($shika->customers->search(['query' => self::QUERY, 'limit' => 2]) as $customer) {
+            $taken[] = $customer->id;
+            if (count($taken) === 2) {
+                break;
+            }
+        }
+        self::assertSame(array_slice(self::searchMatches(), 0, 2), $taken);
+        self::assertCount(1, $proxy->finish(), 'the first page\'s two matches: one request');
+
+        $proxy = $this->proxy('forward');
+        $shika = self::client(['base_url' => $proxy->url]);
+        $taken = [];
+        foreach ($shika->customers->search(['query' => self::QUERY, 'limit' => 2]) as $customer) {
+            $taken[] = $customer->id;
+            if (count($taken) === 3) {
+                break;
+            }
+        }
+        self::assertSame(array_slice(self::searchMatches(), 0, 3), $taken);
+        self::assertCount(2, $proxy->finish(), 'three matches of two-match pages: two requests, not three');
     }
 
     public function testCustomerSubListsPaginateWithTheirPath(): void

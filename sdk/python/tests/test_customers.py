@@ -1,5 +1,5 @@
 """Every customers method against the real server: create, retrieve, update, delete, list (with
-its filters), list_payments and list_subscriptions, and the objects they return."""
+its filters), search, list_payments and list_subscriptions, and the objects they return."""
 
 from __future__ import annotations
 
@@ -117,6 +117,121 @@ def test_list_created_filter_takes_datetimes_strings_and_unix_seconds(
         later.id,
         first.id,
     ]
+
+
+def test_list_phone_filter_matches_however_the_number_is_typed(
+    client: shikacreators.Client,
+) -> None:
+    kwame = client.customers.create(name="Kwame", phone="024 123 4567")
+    client.customers.create(name="Ama", phone="0201112222")
+    client.customers.create(name="No phone")
+    for typed in ("0241234567", "024 123 4567", "+233 24 123 4567", "233241234567"):
+        assert [c.id for c in client.customers.list(phone=typed)] == [kwame.id], typed
+    # The number comes back as it was given.
+    assert client.customers.list(phone="+233241234567").data[0].phone == "024 123 4567"
+    with pytest.raises(shikacreators.InvalidRequestError) as caught:
+        client.customers.list(phone="kofi")
+    assert (caught.value.code, caught.value.param) == ("parameter_invalid", "phone")
+
+
+def test_list_metadata_filter_every_key_must_match(
+    client: shikacreators.Client, proxy: Proxy
+) -> None:
+    email = unique_email()
+    a = client.customers.create(email=unique_email(), metadata={"order_id": "42", "tier": "gold"})
+    b = client.customers.create(email=email, metadata={"order_id": "42"})
+    client.customers.create(email=unique_email(), metadata={"order_id": "43"})
+    client.customers.create(email=unique_email())
+    assert [c.id for c in client.customers.list(metadata={"order_id": "42"})] == [b.id, a.id]
+    both = client.customers.list(metadata={"order_id": "42", "tier": "gold"})
+    assert [c.id for c in both] == [a.id]
+    with_email = client.customers.list(metadata={"order_id": "42"}, email=email)
+    assert [c.id for c in with_email] == [b.id]
+    assert client.customers.list(metadata={"order_id": "4"}).data == []
+    # Sent as metadata[key]=value, on every page.
+    proxied = shikacreators.Client(key_of(client), base_url=proxy.url)
+    assert [c.id for c in proxied.customers.list(metadata={"order_id": "42"}, limit=1)] == [
+        b.id,
+        a.id,
+    ]
+    assert [r.path for r in proxy.requests] == [
+        "/v1/customers?metadata%5Border_id%5D=42&limit=1",
+        f"/v1/customers?metadata%5Border_id%5D=42&limit=1&starting_after={b.id}",
+    ]
+    proxied.close()
+
+
+def test_search_by_substring_metadata_phone_and_email(client: shikacreators.Client) -> None:
+    mensah = client.customers.create(
+        name="Kwame Mensah", phone="+233241234567", metadata={"tier": "gold"}
+    )
+    boateng = client.customers.create(name="Kwame Boateng", metadata={"tier": "silver"})
+    email = unique_email()
+    nkrumah = client.customers.create(
+        name="Ama Kwame-Nkrumah", email=email, metadata={"tier": "gold"}
+    )
+    client.customers.create(name="Esi Owusu", phone="0201112222")
+
+    page = client.customers.search(query='name~"kwame"')
+    assert isinstance(page, shikacreators.SearchResultObject)
+    assert (page.object, page.url, page.has_more, page.next_page) == (
+        "search_result",
+        "/v1/customers/search",
+        False,
+        None,
+    )
+    assert page["object"] == "search_result" and page["next_page"] is None
+    assert [c.id for c in page.data] == [nkrumah.id, boateng.id, mensah.id]
+    assert all(type(c) is shikacreators.Customer for c in page.data)
+    assert page.data[1] == client.customers.retrieve(boateng.id)
+
+    gold = client.customers.search(query='name~"kwame" AND metadata["tier"]:"gold"')
+    assert [c.id for c in gold] == [nkrumah.id, mensah.id]
+    not_gold = client.customers.search(query='name~"kwame" AND -metadata["tier"]:"gold"')
+    assert [c.id for c in not_gold] == [boateng.id]
+    for typed in ("0241234567", "024 123 4567", "+233 24 123 4567"):
+        assert [c.id for c in client.customers.search(query=f'phone:"{typed}"')] == [mensah.id]
+    by_email = client.customers.search(query=f'email:"{email.upper()}"')
+    assert [c.id for c in by_email] == [nkrumah.id]
+    assert len(client.customers.search(query='name~"boateng" OR phone:"020 111 2222"').data) == 2
+    assert list(client.customers.search(query='name~"nobody"')) == []
+    # An update is found at once.
+    client.customers.update(boateng.id, name="Kofi Boateng")
+    assert [c.id for c in client.customers.search(query='name~"kofi"')] == [boateng.id]
+
+
+@pytest.mark.parametrize(
+    "query, words",
+    [
+        ("name=kwame", "expected an operator after name"),
+        ("colour:red", "unknown field 'colour'"),
+        ('name:"kwame', "never closed"),
+        ("name~ab", "at least 3 characters"),
+    ],
+)
+def test_search_query_that_does_not_parse_says_where(
+    client: shikacreators.Client, query: str, words: str
+) -> None:
+    with pytest.raises(shikacreators.InvalidRequestError) as caught:
+        client.customers.search(query=query, max_network_retries=0)
+    error = caught.value
+    assert (error.http_status, error.type, error.code, error.param) == (
+        400,
+        "invalid_request_error",
+        "parameter_invalid",
+        "query",
+    )
+    assert words in error.message and "character" in error.message, error.message
+    assert error.request_id is not None and error.request_id.startswith("req_")
+
+
+def test_search_without_a_query_or_with_a_bad_page(client: shikacreators.Client) -> None:
+    with pytest.raises(shikacreators.InvalidRequestError) as caught:
+        client.customers.search()  # type: ignore[call-arg]
+    assert (caught.value.code, caught.value.param) == ("parameter_missing", "query")
+    with pytest.raises(shikacreators.InvalidRequestError) as caught:
+        client.customers.search(query='name~"kwame"', page="nope")
+    assert (caught.value.code, caught.value.param) == ("parameter_invalid", "page")
 
 
 def test_list_a_customers_payments_and_subscriptions(client: shikacreators.Client) -> None:

@@ -186,6 +186,12 @@ def test_list_methods_answer_lists_of_their_class(doc: Dict[str, Any]) -> None:
             continue
         page = response_schema(doc, op)
         assert {"object", "data", "has_more", "url"} <= set(page["properties"])
+        # A search pages by `next_page` (a SearchResultObject), a list by object ids.
+        kind = page["properties"]["object"]["enum"]
+        assert kind in (["list"], ["search_result"]), op.name
+        wrapper = "SearchResultObject" if kind == ["search_result"] else "ListObject"
+        if wrapper == "SearchResultObject":
+            assert "next_page" in page["properties"], op.name
         item = resolve(doc, page["properties"]["data"]["items"])
         hints = inspect.signature(getattr(RESOURCES[op.resource], op.name)).return_annotation
-        assert hints == f"ListObject[{by_schema[frozenset(item['properties'])].__name__}]", op.name
+        assert hints == f"{wrapper}[{by_schema[frozenset(item['properties'])].__name__}]", op.name

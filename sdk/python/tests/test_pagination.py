@@ -1,9 +1,10 @@
 """Pagination across many pages, forwards and backwards: every object exactly once, in order,
-with pages fetched only when the loop reaches them."""
+with pages fetched only when the loop reaches them; searches the same way, by `next_page`."""
 
 from __future__ import annotations
 
 from typing import List, Optional
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -105,6 +106,105 @@ def test_later_pages_keep_the_filters_and_options(make_client: ClientFactory, pr
     for request in proxy.requests:
         assert request.headers["authorization"] == f"Bearer {key_of(owner)}"
         assert "email=pages%40example.com" in request.path and "limit=2" in request.path
+
+
+@pytest.fixture
+def five_matches(make_client: ClientFactory) -> shikacreators.Client:
+    """Seven customers, five of them named Kwame (the search's matches)."""
+    client = make_client()
+    for i in range(7):
+        client.customers.create(name=f"Ama {i}" if i in (1, 4) else f"Kwame {i}")
+    return client
+
+
+QUERY = 'name~"kwame"'
+
+
+def matches(client: shikacreators.Client) -> List[str]:
+    """The matches' ids newest first, from one page of 100."""
+    page = client.customers.search(query=QUERY, limit=100)
+    assert page.has_more is False and page.next_page is None
+    return [c.id for c in page.data]
+
+
+def test_search_iteration_walks_every_page_once_lazily(
+    five_matches: shikacreators.Client, proxy: Proxy
+) -> None:
+    newest_first = matches(five_matches)
+    assert len(newest_first) == 5
+    assert [c.name for c in five_matches.customers.list(limit=100) if c.id in newest_first] == [
+        "Kwame 6",
+        "Kwame 5",
+        "Kwame 3",
+        "Kwame 2",
+        "Kwame 0",
+    ]
+    proxied = shikacreators.Client(key_of(five_matches), base_url=proxy.url)
+    first = proxied.customers.search(query=QUERY, limit=2)
+    assert [c.id for c in first.data] == newest_first[:2]
+    assert first.has_more is True and first.next_page is not None
+    assert first.next_page.startswith("pg_")
+    assert len(proxy.requests) == 1
+
+    items = iter(first)
+    seen = [next(items).id, next(items).id]
+    assert len(proxy.requests) == 1, "the first page's matches need no request"
+    seen.append(next(items).id)
+    assert len(proxy.requests) == 2
+    seen.append(next(items).id)
+    assert len(proxy.requests) == 2
+    seen.extend(c.id for c in items)
+    # 5 matches at 2 a page: 3 pages, and no request past the one without next_page.
+    assert len(proxy.requests) == 3
+    assert seen == newest_first
+
+    queries = [parse_qs(urlsplit(r.path).query) for r in proxy.requests]
+    assert all(urlsplit(r.path).path == "/v1/customers/search" for r in proxy.requests)
+    assert all(q["query"] == [QUERY] and q["limit"] == ["2"] for q in queries)
+    assert "page" not in queries[0]
+    assert queries[1]["page"] == [first.next_page]
+    assert all("starting_after" not in q and "ending_before" not in q for q in queries)
+    # Iterating again starts from this page again.
+    assert [c.id for c in first] == newest_first
+    proxied.close()
+
+
+def test_search_pages_by_hand_and_by_next_search_result_page(
+    five_matches: shikacreators.Client,
+) -> None:
+    newest_first = matches(five_matches)
+    pages = []
+    current: Optional[shikacreators.SearchResultObject[shikacreators.Customer]]
+    current = five_matches.customers.search(query=QUERY, limit=2)
+    while current is not None:
+        pages.append([c.id for c in current.data])
+        current = current.next_search_result_page()
+    assert pages == [newest_first[0:2], newest_first[2:4], newest_first[4:5]]
+
+    first = five_matches.customers.search(query=QUERY, limit=2)
+    assert first.next_page is not None
+    second = five_matches.customers.search(query=QUERY, limit=2, page=first.next_page)
+    assert [c.id for c in second.data] == newest_first[2:4]
+    # A page is iterable from itself on.
+    assert [c.id for c in second] == newest_first[2:]
+    assert repr(second).startswith("SearchResultObject(url='/v1/customers/search', data=[")
+
+
+def test_later_search_pages_keep_the_options(
+    five_matches: shikacreators.Client, make_client: ClientFactory, proxy: Proxy
+) -> None:
+    stranger = make_client(base_url=proxy.url)
+    walked = [
+        c.id
+        for c in stranger.customers.search(
+            query=QUERY, limit=3, api_key=key_of(five_matches), timeout=10
+        )
+    ]
+    assert walked == matches(five_matches)
+    assert len(proxy.requests) == 2
+    for request in proxy.requests:
+        assert request.headers["authorization"] == f"Bearer {key_of(five_matches)}"
+        assert "api_key" not in request.path and "timeout" not in request.path
 
 
 def test_an_empty_list(client: shikacreators.Client) -> None:

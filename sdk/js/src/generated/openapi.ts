@@ -25,6 +25,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search customers
+         * @description Newest first, consistent at once: a customer is found by the search the moment its create or update is answered. Page with `page` set to the previous answer's `next_page`.
+         */
+        get: operations["search_customers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{id}": {
         parameters: {
             query?: never;
@@ -267,6 +287,17 @@ export interface components {
             /** @enum {string} */
             object: "list";
             /** @description The list's path, without the query. */
+            url: string;
+        };
+        CustomerSearchResult: {
+            data: components["schemas"]["Customer"][];
+            /** @description Whether more results follow this page. */
+            has_more: boolean;
+            /** @description The `page` that asks for the next page of the same query; null on the last page. */
+            next_page: string | null;
+            /** @enum {string} */
+            object: "search_result";
+            /** @description The search's path, without the query. */
             url: string;
         };
         /**
@@ -626,6 +657,20 @@ export interface operations {
                 "created[lt]"?: string;
                 /** @description Only customers with this email address (exact match, case-insensitive). */
                 email?: string;
+                /**
+                 * @description Only customers with this phone number, however either was typed: `0241234567`,
+                 *     `024 123 4567`, `+233 24 123 4567` and `233241234567` are the same number (national
+                 *     numbers are read as Ghanaian).
+                 * @example 024 123 4567
+                 */
+                phone?: string;
+                /**
+                 * @description Only customers whose metadata holds exactly these values: `metadata[order_id]=42`
+                 *     (several keys must all match; at most 10).
+                 */
+                metadata?: {
+                    [key: string]: string;
+                };
             };
             header?: never;
             path?: never;
@@ -682,6 +727,46 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    search_customers: {
+        parameters: {
+            query: {
+                /**
+                 * @description The query: clauses `field:value` (exact, case-insensitive), `field~value` (substring of
+                 *     at least 3 characters), `created>…` (also `>=`, `<`, `<=`; Unix seconds or ISO 8601),
+                 *     `-` before a clause negates it; clauses joined by `AND` or by `OR` (not both); values in
+                 *     double quotes (`\"` inside). Fields: `email`, `name`, `phone`, `created`,
+                 *     `metadata["key"]`.
+                 * @example name~"kwame" AND metadata["tier"]:"gold"
+                 */
+                query: string;
+                /** @description How many customers to return, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description The `next_page` of the previous answer, for the page after it. */
+                page?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of matching customers. */
+            200: {
+                headers: {
+                    /** @description This request's id, also in the server's log line. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerSearchResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
         };

@@ -10,6 +10,9 @@ export async function use(): Promise<void> {
   const params: ShikaCreators.PaymentCreateParams = { amount: 5 };
   const payment: ShikaCreators.Payment = await shikacreators.payments.create(params);
   const page: ShikaCreators.ListPage<ShikaCreators.Subscription> = await shikacreators.subscriptions.list();
+  const searchParams: ShikaCreators.CustomerSearchParams = { query: 'name~"kwame"' };
+  const found: ShikaCreators.SearchPage<ShikaCreators.Customer> = await shikacreators.customers.search(searchParams);
+  const result: ShikaCreators.CustomerSearchResult = found;
   // @ts-expect-error: amount is required
   const bad: ShikaCreators.PaymentCreateParams = {};
   try {
@@ -20,5 +23,5 @@ export async function use(): Promise<void> {
       void error.statusCode;
     }
   }
-  void [payment, page, bad, ShikaCreators.VERSION];
+  void [payment, page, found, result, bad, ShikaCreators.VERSION];
 }

@@ -8,9 +8,12 @@ import ShikaCreators, {
   type Customer,
   type CustomerCreateParams,
   type CustomerListParams,
+  type CustomerSearchParams,
   type DeletedCustomer,
   type ListPage,
   type Payment,
+  type SearchPage,
+  type SearchPromise,
   type Subscription,
 } from 'shikacreators';
 
@@ -30,6 +33,14 @@ export async function use(): Promise<void> {
   const query: CustomerListParams = { limit: 10, email: 'a@example.com', created: { gte: '2024-01-01T00:00:00Z', lte: new Date() } };
   const page: ListPage<Customer> = await shikacreators.customers.list(query);
   const more: boolean = page.has_more;
+  const filtered: ListPage<Customer> = await shikacreators.customers.list({ phone: '024 123 4567', metadata: { order_id: '42' } });
+  const search: CustomerSearchParams = { query: 'name~"kwame" AND metadata["tier"]:"gold"', limit: 2 };
+  const pending: SearchPromise<Customer> = shikacreators.customers.search(search);
+  const found: SearchPage<Customer> = await pending;
+  const nextPage: string | null = found.next_page;
+  const searchMore: boolean = found.has_more;
+  for await (const c of shikacreators.customers.search({ query: 'phone:"0241234567"' })) void (c.id satisfies string);
+  const matches: Customer[] = await shikacreators.customers.search({ query: 'email~"example"' }).autoPagingToArray({ limit: 50 });
   for await (const c of shikacreators.customers.list()) {
     const cid: string = c.id;
     void cid;
@@ -54,8 +65,16 @@ export async function use(): Promise<void> {
   await shikacreators.subscriptions.list({ status: 'paused' });
   // @ts-expect-error: retrieve needs an id
   await shikacreators.customers.retrieve();
-  // @ts-expect-error: no such method
+  // @ts-expect-error: search needs its query
   await shikacreators.customers.search();
+  // @ts-expect-error: search needs its query, not only a limit
+  await shikacreators.customers.search({ limit: 5 });
+  // @ts-expect-error: search pages by `page`, not by object cursors
+  await shikacreators.customers.search({ query: 'name~"ama"', starting_after: 'cus_x' });
+  // @ts-expect-error: metadata values are strings
+  await shikacreators.customers.list({ metadata: { order_id: 42 } });
+  // @ts-expect-error: no such method
+  await shikacreators.payments.search({ query: 'amount>1' });
   // @ts-expect-error: interval is one of day, week, month, year
   await shikacreators.subscriptions.create({ customer: id, amount: 1, interval: 'hour' });
 
@@ -70,5 +89,5 @@ export async function use(): Promise<void> {
     if (e instanceof ShikaCreators.RateLimitError) void e.headers['retry-after'];
     if (e instanceof ShikaError) void (e.requestId satisfies string | undefined);
   }
-  void [email, requestId, flag, more, firstPayment, amount, canceled];
+  void [email, requestId, flag, more, filtered, nextPage, searchMore, matches, firstPayment, amount, canceled];
 }

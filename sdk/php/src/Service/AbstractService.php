@@ -10,6 +10,7 @@ use ShikaCreators\Exception\ApiException;
 use ShikaCreators\Exception\InvalidArgumentException;
 use ShikaCreators\Operations;
 use ShikaCreators\RequestOptions;
+use ShikaCreators\SearchResult;
 use ShikaCreators\ShikaObject;
 
 /**
@@ -27,8 +28,8 @@ abstract class AbstractService
     }
 
     /**
-     * Sends the operation $operation of this resource. A list answer comes back able to fetch
-     * its further pages with the same parameters and options.
+     * Sends the operation $operation of this resource. A list or search answer comes back able
+     * to fetch its further pages with the same parameters and options.
      *
      * @param list<string> $ids the path's `{…}` placeholders, in order
      * @param array<string, mixed>|null $params
@@ -49,7 +50,7 @@ abstract class AbstractService
         if (!$answer instanceof ShikaObject) {
             throw new ApiException("Shika answered $method $path with something that is not an object.");
         }
-        if ($answer instanceof Collection) {
+        if ($answer instanceof Collection || $answer instanceof SearchResult) {
             $answer->setPager(
                 fn (array $pageParams): ShikaObject => $this->request($operation, $ids, $pageParams, $options),
                 $params,

@@ -8,12 +8,13 @@ use ShikaCreators\Collection;
 use ShikaCreators\Customer;
 use ShikaCreators\Payment;
 use ShikaCreators\RequestOptions;
+use ShikaCreators\SearchResult;
 use ShikaCreators\ShikaObject;
 use ShikaCreators\Subscription;
 
 /**
- * `$shikacreators->customers`: create, retrieve, update, delete and list customers, and list a
- * customer's payments and subscriptions. The last argument of each method is the per-request
+ * `$shikacreators->customers`: create, retrieve, update, delete, list and search customers, and
+ * list a customer's payments and subscriptions. The last argument of each method is the per-request
  * options (see RequestOptions).
  */
 final class CustomerService extends AbstractService
@@ -75,11 +76,17 @@ final class CustomerService extends AbstractService
     }
 
     /**
+     * `phone` matches any form of the same number (`0241234567`, `024 123 4567`,
+     * `+233 24 123 4567`); `metadata` => ['order_id' => '42'] (sent as `metadata[order_id]=42`)
+     * matches exact values, every key given.
+     *
      * @param array{
      *     limit?: int,
      *     starting_after?: string,
      *     ending_before?: string,
      *     email?: string,
+     *     phone?: string,
+     *     metadata?: array<string, string>,
      *     created?: array<string, int|string|\DateTimeInterface>,
      * }|null $params
      * @param array<string, mixed>|RequestOptions|null $opts
@@ -88,6 +95,24 @@ final class CustomerService extends AbstractService
     public function list(?array $params = null, array|RequestOptions|null $opts = null): Collection
     {
         return $this->request('list', [], $params, $opts);
+    }
+
+    /**
+     * The customers matching `query`, newest first: `['query' => 'name~"kwame" AND
+     * metadata["tier"]:"gold"']`. A query that does not parse throws InvalidRequestException
+     * with param `query`, its message saying at which character and what was expected.
+     *
+     * @param array{
+     *     query: string,
+     *     limit?: int,
+     *     page?: string,
+     * }|null $params `page` is a previous page's `next_page` (iteration sends it itself)
+     * @param array<string, mixed>|RequestOptions|null $opts
+     * @return SearchResult<Customer> the first page; iterate it for every match
+     */
+    public function search(?array $params = null, array|RequestOptions|null $opts = null): SearchResult
+    {
+        return $this->request('search', [], $params, $opts);
     }
 
     /**

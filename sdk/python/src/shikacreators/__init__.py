@@ -6,13 +6,23 @@
     customer = client.customers.create(email='customer@example.com', name='John Doe')
     for customer in client.customers.list():
         print(customer.id)
+    for customer in client.customers.search(query='name~"kwame"'):
+        print(customer.id)
 
 This module re-exports the public names: `Client`, the error classes, the object classes and
 the package version.
 """
 
 from ._client import DEFAULT_BASE_URL, Client
-from ._objects import Customer, DeletedObject, ListObject, Payment, ShikaObject, Subscription
+from ._objects import (
+    Customer,
+    DeletedObject,
+    ListObject,
+    Payment,
+    SearchResultObject,
+    ShikaObject,
+    Subscription,
+)
 from ._version import VERSION
 from .errors import (
     APIConnectionError,
@@ -33,6 +43,7 @@ __all__ = [
     "__version__",
     "ShikaObject",
     "ListObject",
+    "SearchResultObject",
     "Customer",
     "DeletedObject",
     "Payment",

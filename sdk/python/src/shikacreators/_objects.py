@@ -1,5 +1,6 @@
 """What API answers become: `ShikaObject` (a dict with attribute access), its typed subclasses
-per `object` kind, and `ListObject`, a page that iterates over every object of the list."""
+per `object` kind, `ListObject`, a page that iterates over every object of the list, and
+`SearchResultObject`, a page of a search that iterates over every match."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ __all__ = [
     "Payment",
     "Subscription",
     "ListObject",
+    "SearchResultObject",
     "convert",
 ]
 
@@ -184,34 +186,20 @@ T = TypeVar("T", bound=ShikaObject)
 
 # Fetches one page of the same list with these query parameters (cursor included).
 PageFetcher = Callable[[Dict[str, Any]], "ListObject[T]"]
+# Fetches one page of the same search with these query parameters (`page` included).
+SearchPageFetcher = Callable[[Dict[str, Any]], "SearchResultObject[T]"]
 
 
-class ListObject(Generic[T]):
-    """One page of a list (`object`, `data`, `has_more`, `url`), iterable over the whole list.
+class _Page(Generic[T]):
+    """What a page of a list and a page of a search share: the page's fields as sent (unknown
+    ones readable too), `data`, `has_more`, `url`, and iteration over every page from this one
+    on, each fetched only when the loop reaches it (`_next` says how)."""
 
-    `page.data` is this page only. `for item in page` yields every object of the list, this
-    page's first, fetching further pages only when the loop reaches them: older ones
-    (`starting_after` = the last id) or, when the list was asked for with `ending_before`, newer
-    ones (`ending_before` = the first id), each page in the API's order (newest first). Each new
-    loop starts again from this page.
-    """
+    __slots__ = ("_page", "_params")
 
-    __slots__ = ("_page", "_params", "_fetch")
-
-    def __init__(
-        self,
-        values: Mapping[str, Any],
-        params: Optional[Mapping[str, Any]] = None,
-        fetch: Optional[PageFetcher[T]] = None,
-    ) -> None:
+    def __init__(self, values: Mapping[str, Any], params: Optional[Mapping[str, Any]]) -> None:
         self._page = ShikaObject(values)
         self._params: Dict[str, Any] = dict(params or {})
-        self._fetch = fetch
-
-    @property
-    def object(self) -> str:
-        """Always `"list"`."""
-        return str(self._page.get("object", "list"))
 
     @property
     def data(self) -> List[T]:
@@ -226,7 +214,7 @@ class ListObject(Generic[T]):
 
     @property
     def url(self) -> str:
-        """The list's path, e.g. `/v1/customers`."""
+        """The path asked, e.g. `/v1/customers`."""
         return str(self._page.get("url", ""))
 
     def __getitem__(self, key: str) -> Any:
@@ -251,6 +239,45 @@ class ListObject(Generic[T]):
         """This page as plain dicts and lists."""
         return self._page.to_dict()
 
+    def _next(self) -> Optional[_Page[T]]:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[T]:
+        page: Optional[_Page[T]] = self
+        while page is not None:
+            yield from page.data
+            page = page._next()
+
+    def __str__(self) -> str:
+        return str(self._page)
+
+
+class ListObject(_Page[T]):
+    """One page of a list (`object`, `data`, `has_more`, `url`), iterable over the whole list.
+
+    `page.data` is this page only. `for item in page` yields every object of the list, this
+    page's first, fetching further pages only when the loop reaches them: older ones
+    (`starting_after` = the last id) or, when the list was asked for with `ending_before`, newer
+    ones (`ending_before` = the first id), each page in the API's order (newest first). Each new
+    loop starts again from this page.
+    """
+
+    __slots__ = ("_fetch",)
+
+    def __init__(
+        self,
+        values: Mapping[str, Any],
+        params: Optional[Mapping[str, Any]] = None,
+        fetch: Optional[PageFetcher[T]] = None,
+    ) -> None:
+        super().__init__(values, params)
+        self._fetch = fetch
+
+    @property
+    def object(self) -> str:
+        """Always `"list"`."""
+        return str(self._page.get("object", "list"))
+
     @property
     def _backwards(self) -> bool:
         return (
@@ -271,15 +298,59 @@ class ListObject(Generic[T]):
             params["starting_after"] = data[-1]["id"]
         return self._fetch(params)
 
-    def __iter__(self) -> Iterator[T]:
-        page: Optional[ListObject[T]] = self
-        while page is not None:
-            yield from page.data
-            page = page.next_page()
+    def _next(self) -> Optional[ListObject[T]]:
+        return self.next_page()
 
     def __repr__(self) -> str:
         ids = [item.get("id") for item in self.data]
         return f"ListObject(url={self.url!r}, data={ids!r}, has_more={self.has_more!r})"
 
-    def __str__(self) -> str:
-        return str(self._page)
+
+class SearchResultObject(_Page[T]):
+    """One page of a search (`object`, `data`, `has_more`, `next_page`, `url`), iterable over
+    every match.
+
+    `page.data` is this page only. `for item in page` yields every match of the search, this
+    page's first, newest first, fetching each further page only when the loop reaches it: the
+    same query and limit with `page` = the previous answer's `next_page` (as stripe-python's
+    `SearchResultObject`). Each new loop starts again from this page.
+    """
+
+    __slots__ = ("_fetch",)
+
+    def __init__(
+        self,
+        values: Mapping[str, Any],
+        params: Optional[Mapping[str, Any]] = None,
+        fetch: Optional[SearchPageFetcher[T]] = None,
+    ) -> None:
+        super().__init__(values, params)
+        self._fetch = fetch
+
+    @property
+    def object(self) -> str:
+        """Always `"search_result"`."""
+        return str(self._page.get("object", "search_result"))
+
+    @property
+    def next_page(self) -> Optional[str]:
+        """The token that asks for the page after this one (as `page=`); None on the last."""
+        token = self._page.get("next_page")
+        return token if isinstance(token, str) and token else None
+
+    def next_search_result_page(self) -> Optional[SearchResultObject[T]]:
+        """The page after this one, or None at the end."""
+        token = self.next_page
+        if not self.has_more or token is None or self._fetch is None:
+            return None
+        return self._fetch({**self._params, "page": token})
+
+    def _next(self) -> Optional[SearchResultObject[T]]:
+        return self.next_search_result_page()
+
+    def __repr__(self) -> str:
+        ids = [item.get("id") for item in self.data]
+        return (
+            f"SearchResultObject(url={self.url!r}, data={ids!r}, has_more={self.has_more!r}, "
+            f"next_page={self.next_page!r})"
+        )

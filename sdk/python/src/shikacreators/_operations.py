@@ -44,6 +44,7 @@ OPERATIONS: Tuple[Operation, ...] = (
     Operation("customers", "update", "PATCH", "/v1/customers/{id}"),
     Operation("customers", "delete", "DELETE", "/v1/customers/{id}"),
     Operation("customers", "list", "GET", "/v1/customers"),
+    Operation("customers", "search", "GET", "/v1/customers/search"),
     Operation("customers", "list_payments", "GET", "/v1/customers/{id}/payments"),
     Operation("customers", "list_subscriptions", "GET", "/v1/customers/{id}/subscriptions"),
     Operation("payments", "create", "POST", "/v1/payments"),

@@ -16,6 +16,7 @@ from ._objects import (
     DeletedObject,
     ListObject,
     Payment,
+    SearchResultObject,
     ShikaObject,
     Subscription,
     convert,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from .params import (
         CustomerCreateParams,
         CustomerListParams,
+        CustomerSearchParams,
         CustomerUpdateParams,
         ListParams,
         PaymentCreateParams,
@@ -104,10 +106,24 @@ class APIResource:
 
         return fetch(api)
 
+    def _search(
+        self, cls: Type[ObjectT], name: str, ids: Tuple[str, ...], params: Mapping[str, Any]
+    ) -> SearchResultObject[ObjectT]:
+        api, options = self._split(params)
+
+        # The next pages reuse this call's query, limit and options; only `page` moves.
+        def fetch(query: Dict[str, Any]) -> SearchResultObject[ObjectT]:
+            body = self._call(name, ids, {**query, **options})
+            if not isinstance(body, dict) or body.get("object") != "search_result":
+                raise APIError(f"{self.resource}.{name} expected a search result in the answer")
+            return SearchResultObject(body, query, fetch)
+
+        return fetch(api)
+
 
 class Customers(APIResource):
-    """`client.customers`: create, retrieve, update, delete and list customers, and list a
-    customer's payments and subscriptions."""
+    """`client.customers`: create, retrieve, update, delete, list and search customers, and
+    list a customer's payments and subscriptions."""
 
     resource = "customers"
 
@@ -130,6 +146,11 @@ class Customers(APIResource):
     def list(self, **params: Unpack[CustomerListParams]) -> ListObject[Customer]:
         """A page of customers, newest first; iterate it for all of them."""
         return self._list(Customer, "list", (), params)
+
+    def search(self, **params: Unpack[CustomerSearchParams]) -> SearchResultObject[Customer]:
+        """A page of the customers matching `query` (e.g. `name~"kwame"`), newest first;
+        iterate it for all of them."""
+        return self._search(Customer, "search", (), params)
 
     def list_payments(self, id: str, **params: Unpack[ListParams]) -> ListObject[Payment]:
         """A page of this customer's payments, newest first; iterate it for all of them."""

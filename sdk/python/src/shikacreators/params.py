@@ -20,6 +20,7 @@ __all__ = [
     "CustomerCreateParams",
     "CustomerUpdateParams",
     "CustomerListParams",
+    "CustomerSearchParams",
     "PaymentCreateParams",
     "PaymentListParams",
     "SubscriptionCreateParams",
@@ -82,6 +83,21 @@ class CustomerUpdateParams(RequestOptions, total=False):
 
 class CustomerListParams(ListParams, total=False):
     email: str
+    # Any form of the same number matches: '0241234567', '024 123 4567', '+233 24 123 4567'.
+    phone: str
+    # Exact values, every key must match: {'order_id': '42'} is sent as metadata[order_id]=42.
+    metadata: Mapping[str, str]
+
+
+class _CustomerSearchRequired(TypedDict):
+    # The search query, e.g. 'name~"kwame" AND metadata["tier"]:"gold"'.
+    query: str
+
+
+class CustomerSearchParams(_CustomerSearchRequired, RequestOptions, total=False):
+    limit: int
+    # The `next_page` of a previous answer, for the page after it (iteration sends it itself).
+    page: str
 
 
 class _PaymentCreateRequired(TypedDict):

@@ -8,7 +8,14 @@ from datetime import datetime, timezone
 from typing import List, Optional
 
 import shikacreators
-from shikacreators import Customer, DeletedObject, ListObject, Payment, Subscription
+from shikacreators import (
+    Customer,
+    DeletedObject,
+    ListObject,
+    Payment,
+    SearchResultObject,
+    Subscription,
+)
 
 
 def use(client: shikacreators.Client) -> None:
@@ -31,6 +38,19 @@ def use(client: shikacreators.Client) -> None:
         created={"gte": datetime.now(timezone.utc), "lt": 1700000000},
     )
     has_more: bool = page.has_more
+    filtered: ListObject[Customer] = client.customers.list(
+        phone="024 123 4567", metadata={"order_id": "42"}
+    )
+    found: SearchResultObject[Customer] = client.customers.search(
+        query='name~"kwame" AND metadata["tier"]:"gold"', limit=2, timeout=5.0
+    )
+    token: Optional[str] = found.next_page
+    more_found: bool = found.has_more
+    for match in found:
+        match_name: Optional[str] = match.name
+    following: Optional[SearchResultObject[Customer]] = found.next_search_result_page()
+    if token is not None:
+        client.customers.search(query='phone:"0241234567"', page=token)
     first: List[Customer] = page.data
     for each in page:
         name: Optional[str] = each.name
@@ -49,10 +69,15 @@ def use(client: shikacreators.Client) -> None:
     # Unknown fields read as Any.
     print(customer.some_future_field, email, user_id, has_more, first, name, amount, gone)
     print(payments, subscriptions)
+    print(filtered, token, more_found, match_name, following)
 
     client.payments.create()  # type: ignore[call-arg]
     client.customers.list(limit="ten")  # type: ignore[arg-type]
     client.subscriptions.list(status="paused")  # type: ignore[arg-type]
+    client.customers.search()  # type: ignore[call-arg]
+    client.customers.search(query='name~"kwame"', starting_after="cus_1")  # type: ignore[call-arg]
+    client.customers.list(metadata={"order_id": 42})  # type: ignore[dict-item]
+    not_list: ListObject[Customer] = client.customers.search(query="x")  # type: ignore[assignment]
     client.subscriptions.create(customer=customer_id, amount=1, interval="fortnight")  # type: ignore[arg-type]
     client.customers.retrieve(customer_id, idempotency_key=1)  # type: ignore[arg-type]
     wrong: Payment = client.customers.retrieve(customer_id)  # type: ignore[assignment]
