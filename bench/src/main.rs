@@ -36,11 +36,14 @@ pub enum Operation {
     ListByEmail,
     ListDeepPage,
     ListPayments,
+    SearchName,
+    SearchPhone,
+    ListByMetadata,
     Delete,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 8] = [
+    pub const ALL: [Operation; 11] = [
         Operation::Create,
         Operation::Retrieve,
         Operation::Update,
@@ -48,6 +51,9 @@ impl Operation {
         Operation::ListByEmail,
         Operation::ListDeepPage,
         Operation::ListPayments,
+        Operation::SearchName,
+        Operation::SearchPhone,
+        Operation::ListByMetadata,
         Operation::Delete,
     ];
 
@@ -60,8 +66,20 @@ impl Operation {
             Operation::ListByEmail => "list by email",
             Operation::ListDeepPage => "list deep page",
             Operation::ListPayments => "customer's payments",
+            Operation::SearchName => "search name~",
+            Operation::SearchPhone => "search phone:",
+            Operation::ListByMetadata => "list by metadata",
             Operation::Delete => "delete",
         }
+    }
+
+    /// Whether PocketBase has the operation too (it has no search of this kind, and no
+    /// metadata column to filter on).
+    pub fn has_peer(self) -> bool {
+        !matches!(
+            self,
+            Operation::SearchName | Operation::SearchPhone | Operation::ListByMetadata
+        )
     }
 
     pub fn is_write(self) -> bool {
@@ -186,6 +204,9 @@ pub struct Results {
     pub browser_bytes: Option<(u64, u64)>,
     pub browser_brotli_bytes: Option<u64>,
     pub transfer: transfer::TransferResults,
+    /// Creates on the same database once the search indexes are dropped: what keeping them
+    /// costs.
+    pub create_without_search_indexes: Option<Measurement>,
 }
 
 #[tokio::main]
@@ -268,6 +289,29 @@ async fn main() {
     eprintln!("bench: Shika CSV export and import…");
     let transfer = transfer::measure(addr, server.pid(), &data.session, 100_000).await;
     server.stop().await;
+    let create_without_search_indexes = if settings.operations.contains(&Operation::Create) {
+        eprintln!("bench: Shika create without the search indexes…");
+        shika::drop_search_indexes(&url).await;
+        let mut command = Command::new(&settings.shika_bin);
+        command
+            .args(["serve", "--addr", &addr.to_string()])
+            .env("DATABASE_URL", &url)
+            .env("SHIKA_RATE_LIMIT", "0")
+            .env("RUST_LOG", "warn");
+        let server =
+            Server::start(command, addr, "/healthz", &work.path().join("shika-bare.log")).await;
+        let measured = load::drive(
+            addr,
+            settings.connections,
+            settings.duration,
+            shika::requests(Operation::Create, &data),
+        )
+        .await;
+        server.stop().await;
+        Some(measured)
+    } else {
+        None
+    };
     if let Some((shika, floor)) = postgres {
         shika.drop().await;
         floor.drop().await;
@@ -298,6 +342,7 @@ async fn main() {
         browser_bytes: report::browser_bytes(&settings.site),
         browser_brotli_bytes: report::brotli_bytes(&settings.site),
         transfer,
+        create_without_search_indexes,
     };
     print!("{}", report::render(&results));
 }
@@ -333,7 +378,7 @@ async fn run_pocketbase(
         .arg(&migrations);
     let server = Server::start(command, addr, "/api/health", &work.join("pocketbase.log")).await;
     let mut measured = Vec::new();
-    for &operation in &settings.operations {
+    for &operation in settings.operations.iter().filter(|op| op.has_peer()) {
         eprintln!("bench: PocketBase {}…", operation.label());
         let result = load::drive(
             addr,

@@ -173,6 +173,41 @@ pub fn render(results: &Results) -> String {
             verdict(ratio <= 1.2)
         );
     }
+    if let Some(first_page) = shika(Operation::ListFirstPage) {
+        for operation in [Operation::SearchName, Operation::SearchPhone] {
+            if let Some(search) = shika(operation) {
+                let ratio = search.percentile_ms(50) / first_page.percentile_ms(50);
+                let _ = writeln!(
+                    out,
+                    "- {} p50 / first page p50 = {ratio:.2}× (≤ 2×): {}",
+                    operation.label(),
+                    verdict(ratio <= 2.0)
+                );
+            }
+        }
+        if let Some(metadata) = shika(Operation::ListByMetadata) {
+            let _ = writeln!(
+                out,
+                "  list by metadata p50 / first page p50 = {:.2}×",
+                metadata.percentile_ms(50) / first_page.percentile_ms(50)
+            );
+        }
+    }
+    if let (Some(create), Some(bare)) = (
+        shika(Operation::Create),
+        results.create_without_search_indexes.as_ref(),
+    ) {
+        let cost = 1.0 - create.per_second() / bare.per_second();
+        let _ = writeln!(
+            out,
+            "- search indexes cost creates {:.0} % of their throughput ({:.0} r/s with, {:.0} \
+             without; ≤ 25 %): {}",
+            cost * 100.0,
+            create.per_second(),
+            bare.per_second(),
+            verdict(cost <= 0.25)
+        );
+    }
     let _ = writeln!(
         out,
         "- worst p99 = {:.2} ms, {} (≤ 10 ms for every operation): {}",

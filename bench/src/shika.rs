@@ -32,10 +32,15 @@ fn customer(number: usize) -> CustomerForCreate {
     CustomerForCreate {
         email: Email::parse(&format!("customer{number}@example.com")).ok(),
         name: Name::parse(&format!("Customer {number}")).ok(),
-        phone: Phone::parse("0241234567").ok(),
+        phone: Phone::parse(&phone(number)).ok(),
         metadata: Metadata::from_json(&json!({ "user_id": number.to_string() }))
             .unwrap_or_default(),
     }
+}
+
+/// Customer `number`'s phone number, a different MTN one for each: `024` and seven digits.
+fn phone(number: usize) -> String {
+    format!("024{:07}", number % 10_000_000)
 }
 
 fn body(value: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
@@ -142,6 +147,38 @@ pub fn requests(operation: Operation, data: &ShikaData) -> RequestFactory {
                 format!("/v1/customers/{}/payments?limit=10", seeded.newest()),
                 None,
             ),
+            // Five digits of a customer's number: part of the names of about twenty
+            // ("Customer 54321", "Customer 154321", …, "Customer 543210"), as a merchant would
+            // type part of a name.
+            Operation::SearchName => (
+                Method::GET,
+                format!(
+                    "/v1/customers/search?limit=10&query=name~%22{:05}%22",
+                    pick(n, 100_000)
+                ),
+                None,
+            ),
+            // A seeded customer's number, typed the spaced way (`024 123 4567`).
+            Operation::SearchPhone => {
+                let national = phone(pick(n, seeded.ids.len()));
+                let typed = format!("{} {} {}", &national[..3], &national[3..6], &national[6..]);
+                (
+                    Method::GET,
+                    format!(
+                        "/v1/customers/search?limit=10&query=phone:%22{}%22",
+                        typed.replace(' ', "%20")
+                    ),
+                    None,
+                )
+            }
+            Operation::ListByMetadata => (
+                Method::GET,
+                format!(
+                    "/v1/customers?limit=10&metadata%5Buser_id%5D={}",
+                    pick(n, seeded.ids.len())
+                ),
+                None,
+            ),
             Operation::Delete => (
                 Method::DELETE,
                 format!("/v1/customers/{}", seeded.to_delete(n)?),
@@ -237,4 +274,39 @@ pub async fn write_floor(url: &str, connections: usize, duration: Duration) -> M
     let measured = Measurement::combine(parts, started.elapsed());
     writer.close().await;
     measured
+}
+
+/// Drops what keeps search and the new filters indexed (triggers and indexes; the E.164 column
+/// stays, a value written beside the phone), so that creates can be measured without them.
+pub async fn drop_search_indexes(url: &str) {
+    let writer = domain::store::open_writer(url)
+        .await
+        .expect("the bench database opens");
+    let statements: &[&str] = if url.starts_with("sqlite:") {
+        &[
+            "DROP TRIGGER customer_search_after_insert",
+            "DROP TRIGGER customer_search_after_update",
+            "DROP TRIGGER customer_search_after_delete",
+            "DROP TRIGGER customer_metadata_after_insert",
+            "DROP TRIGGER customer_metadata_after_update",
+            "DROP TRIGGER customer_metadata_after_delete",
+            "DROP INDEX customers_by_phone",
+            "DROP INDEX customers_phone_to_fill",
+        ]
+    } else {
+        &[
+            "DROP TRIGGER customer_metadata_follows ON customers",
+            "DROP INDEX customers_name_trigrams",
+            "DROP INDEX customers_email_trigrams",
+            "DROP INDEX customers_by_phone",
+            "DROP INDEX customers_phone_to_fill",
+        ]
+    };
+    for statement in statements {
+        sqlx::query(statement)
+            .execute(&writer)
+            .await
+            .unwrap_or_else(|error| panic!("{statement}: {error}"));
+    }
+    writer.close().await;
 }

@@ -22,6 +22,7 @@ fn sdk_call(operation_id: &str) -> Option<SdkCall> {
         "update_customer" => ("customers", "update"),
         "delete_customer" => ("customers", "delete"),
         "list_customers" => ("customers", "list"),
+        "search_customers" => ("customers", "search"),
         "list_customer_payments" => ("customers", "list_payments"),
         "list_customer_subscriptions" => ("customers", "list_subscriptions"),
         "create_payment" => ("payments", "create"),
@@ -35,6 +36,9 @@ fn sdk_call(operation_id: &str) -> Option<SdkCall> {
     };
     Some(SdkCall { resource, method })
 }
+
+/// The query the search's examples send.
+const SEARCH_EXAMPLE: &str = r#"name~"kwame" AND metadata["tier"]:"gold""#;
 
 /// The id a reader replaces in an example path: one of the kind the path's resource holds.
 pub fn example_id(path: &str) -> &'static str {
@@ -57,19 +61,33 @@ pub fn examples(
     body: Option<&Value>,
 ) -> Vec<Example> {
     let id = path.contains("{id}").then(|| example_id(path));
+    let mut curl_command = curl(
+        origin,
+        method,
+        &path.replace("{id}", id.unwrap_or_default()),
+        body,
+    );
+    if operation_id == "search_customers" {
+        // curl encodes the query's quotes and spaces itself.
+        curl_command = curl_command.replacen("curl ", "curl -G ", 1);
+        curl_command.push_str(&format!(
+            " \\\n  --data-urlencode 'query={SEARCH_EXAMPLE}'"
+        ));
+    }
     let mut examples = vec![Example {
         language: Language::Curl,
-        code: curl(
-            origin,
-            method,
-            &path.replace("{id}", id.unwrap_or_default()),
-            body,
-        ),
+        code: curl_command,
     }];
     if let Some(call) = sdk_call(operation_id) {
-        // Lists show their most used parameter, as the seed does; writes their example body.
+        // Lists show their most used parameter, as the seed does; searches a query; writes
+        // their example body.
         let limit = Value::Object(Map::from_iter([("limit".to_owned(), Value::from(10))]));
+        let search = Value::Object(Map::from_iter([(
+            "query".to_owned(),
+            Value::from(SEARCH_EXAMPLE),
+        )]));
         let params = match method {
+            "GET" if call.method == "search" => Some(&search),
             "GET" if call.method.starts_with("list") => Some(&limit),
             _ => body.filter(|body| body.as_object().is_some_and(|body| !body.is_empty())),
         };
@@ -155,7 +173,7 @@ fn result_name(call: &SdkCall) -> String {
     let singular = call.resource.trim_end_matches('s');
     match call.method {
         "delete" => "deleted".to_owned(),
-        "list" => call.resource.to_owned(),
+        "list" | "search" => call.resource.to_owned(),
         listed if listed.starts_with("list_") => listed.trim_start_matches("list_").to_owned(),
         _ => singular.to_owned(),
     }
@@ -396,6 +414,27 @@ mod tests {
         assert_eq!(
             code(&deleted, Language::JavaScript),
             "const deleted = await shikacreators.customers.delete('cus_abc123def456')"
+        );
+    }
+
+    #[test]
+    fn a_search_sends_its_query_encoded_by_curl_and_as_a_parameter_in_the_libraries() {
+        let search = examples(
+            "search_customers",
+            "http://h",
+            "GET",
+            "/v1/customers/search",
+            None,
+        );
+        assert_eq!(
+            code(&search, Language::Curl),
+            "curl -G http://h/v1/customers/search \\\n  -H \"Authorization: Bearer sk_test_YOUR_KEY\" \\\n  \
+             --data-urlencode 'query=name~\"kwame\" AND metadata[\"tier\"]:\"gold\"'"
+        );
+        assert_eq!(
+            code(&search, Language::Python),
+            "customers = client.customers.search(\n    \
+             query='name~\"kwame\" AND metadata[\"tier\"]:\"gold\"'\n)"
         );
     }
 
