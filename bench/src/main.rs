@@ -298,8 +298,13 @@ async fn main() {
             .env("DATABASE_URL", &url)
             .env("SHIKA_RATE_LIMIT", "0")
             .env("RUST_LOG", "warn");
-        let server =
-            Server::start(command, addr, "/healthz", &work.path().join("shika-bare.log")).await;
+        let server = Server::start(
+            command,
+            addr,
+            "/healthz",
+            &work.path().join("shika-bare.log"),
+        )
+        .await;
         let measured = load::drive(
             addr,
             settings.connections,

@@ -784,7 +784,7 @@ mod tests {
         assert!(message(r#"name:"a""b""#).contains("a space, AND or OR between clauses"));
         assert!(message("created>soon").contains("Invalid timestamp"));
         assert!(message(r#"name:"""#).contains("must not be empty"));
-        let eleven = vec!["name:a"; 11].join(" OR ");
+        let eleven = ["name:a"; 11].join(" OR ");
         assert!(message(&eleven).contains("at most 10 clauses"));
     }
 

@@ -70,9 +70,7 @@ pub fn examples(
     if operation_id == "search_customers" {
         // curl encodes the query's quotes and spaces itself.
         curl_command = curl_command.replacen("curl ", "curl -G ", 1);
-        curl_command.push_str(&format!(
-            " \\\n  --data-urlencode 'query={SEARCH_EXAMPLE}'"
-        ));
+        curl_command.push_str(&format!(" \\\n  --data-urlencode 'query={SEARCH_EXAMPLE}'"));
     }
     let mut examples = vec![Example {
         language: Language::Curl,
