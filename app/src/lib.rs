@@ -15,7 +15,7 @@ pub mod session;
 pub mod ui;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -30,6 +30,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 // No favicon yet; an empty one keeps the browser from logging a 404.
                 <link rel="icon" href="data:,"/>
+                // Named by the build's content hash when it has one (see the server's `assets`).
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -65,7 +67,6 @@ pub fn App() -> impl IntoView {
     // Pages wait for their data before the server answers, so redirects and 404s get real
     // status codes and pages work without JavaScript.
     view! {
-        <Stylesheet id="leptos" href="/pkg/shika.css"/>
         <Title formatter=|page: String| if page.is_empty() { "Shika".to_owned() } else { format!("{page} · Shika") }/>
         <Router>
             <Routes fallback=NotFound>

@@ -7,13 +7,27 @@ use std::process::Command;
 use crate::load::Measurement;
 use crate::{Operation, Results};
 
+/// The WASM, the JS and the CSS a dashboard page loads, whatever their (hashed) names.
+fn page_assets(site: &Path) -> Option<Vec<std::path::PathBuf>> {
+    let mut assets: Vec<_> = std::fs::read_dir(site.join("pkg"))
+        .ok()?
+        .filter_map(|entry| Some(entry.ok()?.path()))
+        .filter(|path| {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            name.starts_with("shika.")
+                && [".wasm", ".js", ".css"].iter().any(|ext| name.ends_with(ext))
+        })
+        .collect();
+    assets.sort();
+    (assets.len() == 3).then_some(assets)
+}
+
 /// What the browser loads for a dashboard page: (raw bytes, gzip -9 bytes) of the WASM, the JS
 /// and the CSS.
 pub fn browser_bytes(site: &Path) -> Option<(u64, u64)> {
     let mut raw = 0;
     let mut gzipped = 0;
-    for file in ["shika.wasm", "shika.js", "shika.css"] {
-        let path = site.join("pkg").join(file);
+    for path in page_assets(site)? {
         raw += std::fs::metadata(&path).ok()?.len();
         let output = Command::new("gzip").arg("-9c").arg(&path).output().ok()?;
         gzipped += output.stdout.len() as u64;
@@ -24,14 +38,12 @@ pub fn browser_bytes(site: &Path) -> Option<(u64, u64)> {
 /// What the server sends of the same three files to a browser that accepts brotli: the `.br`
 /// copies the release build writes beside them (`None` when they are missing).
 pub fn brotli_bytes(site: &Path) -> Option<u64> {
-    ["shika.wasm", "shika.js", "shika.css"]
+    page_assets(site)?
         .iter()
-        .map(|file| {
-            Some(
-                std::fs::metadata(site.join("pkg").join(format!("{file}.br")))
-                    .ok()?
-                    .len(),
-            )
+        .map(|path| {
+            let mut brotli = path.clone().into_os_string();
+            brotli.push(".br");
+            Some(std::fs::metadata(brotli).ok()?.len())
         })
         .sum()
 }

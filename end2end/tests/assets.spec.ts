@@ -1,10 +1,19 @@
-import { test, expect } from './fixtures';
+import { test, expect, open } from './fixtures';
+import type { APIRequestContext } from '@playwright/test';
+
+/** The WASM, JS and CSS a page names (hashed in a release build), read from its HTML. */
+async function pageAssets(request: APIRequestContext): Promise<string[]> {
+  const html = await (await request.get('/login')).text();
+  const assets = [...new Set([...html.matchAll(/\/pkg\/[^"'\s]+\.(?:wasm|js|css)/g)].map((m) => m[0]))];
+  expect(assets.map((a) => a.split('.').pop()).sort()).toEqual(['css', 'js', 'wasm']);
+  return assets;
+}
 
 // The release build writes each asset brotli- and gzip-compressed beside itself; the server sends
 // the smallest a client accepts, says which in Content-Encoding, and that the answer varies by it.
 for (const [accept, encoding] of [['br, gzip', 'br'], ['gzip', 'gzip'], ['identity', undefined]] as const) {
   test(`assets are served ${encoding ?? 'uncompressed'} to a client that accepts ${accept}`, async ({ request }) => {
-    for (const asset of ['/pkg/shika.wasm', '/pkg/shika.js', '/pkg/shika.css']) {
+    for (const asset of await pageAssets(request)) {
       const response = await request.get(asset, { headers: { 'accept-encoding': accept } });
       expect(response.status(), asset).toBe(200);
       expect(response.headers()['content-encoding'], asset).toBe(encoding);
@@ -13,14 +22,40 @@ for (const [accept, encoding] of [['br, gzip', 'br'], ['gzip', 'gzip'], ['identi
   });
 }
 
-test('assets are revalidated before reuse: unchanged, they answer 304 with no body', async ({ request }) => {
-  const first = await request.get('/pkg/shika.wasm', { headers: { 'accept-encoding': 'br' } });
-  expect(first.headers()['cache-control']).toBe('no-cache');
-  const modified = first.headers()['last-modified'];
-  expect(modified).toBeTruthy();
-  const again = await request.get('/pkg/shika.wasm', {
-    headers: { 'accept-encoding': 'br', 'if-modified-since': modified },
+test('asset names carry a content hash and are cached as immutable; pages are revalidated', async ({ request }) => {
+  for (const asset of await pageAssets(request)) {
+    expect(asset, 'a hashed name').toMatch(/^\/pkg\/shika\.[A-Za-z0-9_-]{8,}\.(wasm|js|css)$/);
+    const response = await request.get(asset, { headers: { 'accept-encoding': 'br' } });
+    expect(response.headers()['cache-control'], asset).toBe('public, max-age=31536000, immutable');
+  }
+  const page = await request.get('/login');
+  expect(page.headers()['cache-control'] ?? '').not.toMatch(/immutable|max-age=[1-9]/);
+  // An asset of another release (or none at all) is not cached for a year.
+  const unknown = await request.get('/pkg/shika.0000000000000000.wasm');
+  expect(unknown.headers()['cache-control'] ?? '').not.toMatch(/immutable/);
+});
+
+test('a second visit fetches no asset again', async ({ page, context }) => {
+  const client = await context.newCDPSession(page);
+  await client.send('Network.enable');
+  // An asset counts as fetched when its answer came over the network (a 304 too), not from the
+  // memory or disk cache.
+  const fetched: string[] = [];
+  const fromCache = new Set<string>();
+  client.on('Network.requestServedFromCache', (event) => fromCache.add(event.requestId));
+  client.on('Network.responseReceived', (event) => {
+    const { url, fromDiskCache, fromPrefetchCache } = event.response;
+    const path = new URL(url).pathname;
+    if (path.startsWith('/pkg/') && !fromDiskCache && !fromPrefetchCache && !fromCache.has(event.requestId)) {
+      fetched.push(path);
+    }
   });
-  expect(again.status()).toBe(304);
-  expect((await again.body()).length).toBe(0);
+  await open(page, '/login');
+  expect(fetched.length, 'the first visit loads the assets').toBeGreaterThan(0);
+
+  fetched.length = 0;
+  // A new navigation to the page, as a merchant coming back does (not a forced reload).
+  await open(page, '/signup');
+  await open(page, '/login');
+  expect(fetched, 'assets fetched over the network on later visits').toEqual([]);
 });

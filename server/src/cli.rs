@@ -155,6 +155,8 @@ async fn serve(database: &Database, args: ServeArgs) -> Result<(), String> {
         .map_err(|error| format!("invalid Leptos configuration: {error}"))?
         .leptos_options;
     leptos_options.site_addr = addr;
+    // A release build's assets carry content hashes; the pages must name those files.
+    leptos_options.hash_files = crate::assets::hashed();
     let store = open_store(database).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -230,9 +230,10 @@ fn progress_page(first: &str) -> (mpsc::UnboundedSender<String>, Response) {
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <link rel=\"icon\" href=\"data:,\"><title>Import customers · Shika</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/shika.css\"></head><body><main class=\"page narrow\">\
+         <link rel=\"stylesheet\" href=\"{}\"></head><body><main class=\"page narrow\">\
          <section class=\"card import\"><h1>Import customers</h1>\
          <div class=\"progress\" role=\"status\" aria-live=\"polite\">{}",
+        crate::assets::stylesheet(),
         line(first)
     );
     let messages = stream::unfold(receiver, |mut receiver| async move {
