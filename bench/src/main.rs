@@ -199,6 +199,8 @@ pub struct Results {
     pub ceiling: Measurement,
     pub floor: Measurement,
     pub ssr: Measurement,
+    /// The same page for a browser that accepts brotli.
+    pub ssr_compressed: Measurement,
     pub shika_rss_mb: Option<f64>,
     pub peer_rss_mb: Option<f64>,
     pub browser_bytes: Option<(u64, u64)>,
@@ -281,7 +283,14 @@ async fn main() {
         addr,
         1,
         settings.duration / 2,
-        shika::dashboard_list(&data.session),
+        shika::dashboard_list(&data.session, false),
+    )
+    .await;
+    let ssr_compressed = load::drive(
+        addr,
+        1,
+        settings.duration / 2,
+        shika::dashboard_list(&data.session, true),
     )
     .await;
     // Before the export and import, whose memory is reported on its own.
@@ -342,6 +351,7 @@ async fn main() {
         ceiling,
         floor,
         ssr,
+        ssr_compressed,
         shika_rss_mb,
         peer_rss_mb,
         browser_bytes: report::browser_bytes(&settings.site),

@@ -206,14 +206,20 @@ pub fn ceiling() -> RequestFactory {
     })
 }
 
-/// The dashboard's customer list with 50 rows, rendered on the server.
-pub fn dashboard_list(session: &str) -> RequestFactory {
+/// The dashboard's customer list with 50 rows, rendered on the server; `compressed`, for a
+/// browser that accepts brotli (the page is then compressed on the fly).
+pub fn dashboard_list(session: &str, compressed: bool) -> RequestFactory {
     let cookie = format!("shika_session={session}");
     Arc::new(move |_| {
+        let headers = [("cookie", cookie.as_str()), ("accept-encoding", "br, gzip")];
         Some(load::request(
             Method::GET,
             "/customers?limit=50".into(),
-            &[("cookie", cookie.as_str())],
+            if compressed {
+                &headers[..]
+            } else {
+                &headers[..1]
+            },
             None,
         ))
     })

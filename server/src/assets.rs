@@ -2,15 +2,15 @@
 //! each after a hash of its content (cargo-leptos `hash-files`, listed in `hash.txt` beside the
 //! binary): such a name never changes meaning, so browsers may keep it for a year without asking
 //! again (`immutable`), and a deploy is picked up at once because its pages name new files. Any
-//! other asset (a build without hashes) is revalidated before reuse (`no-cache`: a `304 Not
-//! Modified` when unchanged). They are sent brotli- or gzip-compressed when the client accepts
+//! other asset (a build without hashes), and every page, is revalidated before reuse
+//! (`no-cache`; an unchanged asset answers `304 Not Modified`). They are sent brotli- or gzip-compressed when the client accepts
 //! it, so caches must keep one copy per `Accept-Encoding`.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use axum::extract::Request;
-use axum::http::header::{CACHE_CONTROL, VARY};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, VARY};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
@@ -76,6 +76,17 @@ pub async fn cache_policy(request: Request, next: Next) -> Response {
         None
     };
     let mut response = next.run(request).await;
+    // Pages are made per request: a browser asks again each time (a deploy shows at once).
+    let page = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
+    if page {
+        response
+            .headers_mut()
+            .entry(CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-cache"));
+    }
     if let Some(policy) = policy {
         let headers = response.headers_mut();
         headers
@@ -96,9 +107,16 @@ mod tests {
     fn the_hash_file_names_each_asset_and_the_stylesheet() {
         let assets = HashedAssets::parse("js: AbC1\nwasm: dEf2\ncss: gh-3\n").unwrap();
         assert_eq!(assets.stylesheet, "/pkg/shika.gh-3.css");
-        for path in ["/pkg/shika.AbC1.js", "/pkg/shika.dEf2.wasm", "/pkg/shika.gh-3.css"] {
+        for path in [
+            "/pkg/shika.AbC1.js",
+            "/pkg/shika.dEf2.wasm",
+            "/pkg/shika.gh-3.css",
+        ] {
             assert!(assets.paths.contains(path), "{path}");
         }
-        assert!(HashedAssets::parse("js: AbC1\n").is_none(), "no stylesheet, no hashes");
+        assert!(
+            HashedAssets::parse("js: AbC1\n").is_none(),
+            "no stylesheet, no hashes"
+        );
     }
 }

@@ -9,7 +9,9 @@ use std::convert::Infallible;
 use app::customers::ListQuery;
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, LOCATION};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, LOCATION,
+};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -155,13 +157,22 @@ async fn stage_upload(
     progress: &mpsc::UnboundedSender<String>,
 ) -> Result<String, String> {
     let too_large = || ImportRefused::TooLarge.to_string();
+    // Only the body limit makes a file too large; anything else cut the upload short.
+    let unreadable = |error: axum::extract::multipart::MultipartError| {
+        if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            tracing::warn!(%error, "an upload could not be read");
+            "The upload did not arrive whole. Please upload the file again.".to_owned()
+        }
+    };
     let mut file = None;
-    while let Some(mut field) = multipart.next_field().await.map_err(|_| too_large())? {
+    while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
         if field.name() != Some("file") {
             continue;
         }
         let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|_| too_large())? {
+        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
             bytes.extend_from_slice(&chunk);
             if bytes.len() as u64 > MAX_IMPORT_BYTES {
                 return Err(too_large());
@@ -252,6 +263,11 @@ fn progress_page(first: &str) -> (mpsc::UnboundedSender<String>, Response) {
                 HeaderValue::from_static(
                     "default-src 'none'; style-src 'self'; img-src data:; frame-ancestors 'none'",
                 ),
+            ),
+            // A compressor would hold the messages back until it had enough to fill a block.
+            (
+                CACHE_CONTROL,
+                HeaderValue::from_static("no-store, no-transform"),
             ),
         ],
         Body::from_stream(body),

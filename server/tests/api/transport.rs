@@ -218,3 +218,65 @@ async fn the_bench_ceiling_is_served_only_when_asked_for_through_the_same_middle
     assert_eq!(customer["object"], "customer");
     assert_eq!(normal.status, StatusCode::NOT_FOUND);
 }
+
+/// The raw answer to `GET path` with this `Accept-Encoding`: its `Content-Encoding`, `Vary` and
+/// size.
+async fn encoded_get(
+    app: &crate::helpers::TestApp,
+    path: &str,
+    accept: Option<&str>,
+) -> (Option<String>, Option<String>, usize) {
+    let mut builder = request("GET", path, &app.keys.test);
+    if let Some(accept) = accept {
+        builder = builder.header("accept-encoding", accept);
+    }
+    let response = app
+        .router
+        .clone()
+        .oneshot(builder.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    let (encoding, vary) = (header("content-encoding"), header("vary"));
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (encoding, vary, bytes.len())
+}
+
+#[tokio::test]
+async fn pages_are_compressed_for_browsers_that_ask_and_api_json_is_not() {
+    // Arrange
+    let app = spawn_app().await;
+    for i in 0..10 {
+        app.customer(
+            json!({"name": format!("Customer {i}"), "email": format!("c{i}@example.com")}),
+        )
+        .await;
+    }
+
+    // Act: the API docs page is public HTML of many kilobytes.
+    let (plain, _, plain_size) = encoded_get(&app, "/docs", None).await;
+    let (brotli, vary, brotli_size) = encoded_get(&app, "/docs", Some("gzip, br")).await;
+    let (gzip, _, gzip_size) = encoded_get(&app, "/docs", Some("gzip")).await;
+    let (api, _, api_size) = encoded_get(&app, "/v1/customers?limit=10", Some("gzip, br")).await;
+
+    // Assert
+    assert_eq!(plain, None);
+    assert_eq!(brotli.as_deref(), Some("br"));
+    assert!(vary.unwrap_or_default().contains("accept-encoding"));
+    assert!(
+        brotli_size * 3 < plain_size,
+        "{brotli_size} of {plain_size}"
+    );
+    assert_eq!(gzip.as_deref(), Some("gzip"));
+    assert!(gzip_size * 2 < plain_size, "{gzip_size} of {plain_size}");
+    assert_eq!(
+        api, None,
+        "the API's JSON ({api_size} bytes) is sent as it is"
+    );
+}
