@@ -143,7 +143,7 @@ test: setup chromium
 # With cargo-leptos installed (after `make test`, `make run` or `make build`) the site is built
 # too and its bundle measured; without it, only the server is built, which keeps a first run on
 # a new machine short (building cargo-leptos alone takes longer than the whole bench).
-bench: bench-tools
+bench: bench-tools npm-tools chromium
 	@if cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)$$"; then \
 		$(MAKE) build; \
 	else \

@@ -10,6 +10,7 @@
 //! (comma-separated operation labels, e.g. `retrieve,list first page`, for profiling one).
 
 mod load;
+mod mobile;
 mod pocketbase;
 mod postgres;
 mod process;
@@ -201,6 +202,8 @@ pub struct Results {
     pub ssr: Measurement,
     /// The same page for a browser that accepts brotli.
     pub ssr_compressed: Measurement,
+    /// `/customers` in a throttled Chromium, cold and warm (`None` when it could not run).
+    pub mobile: Option<mobile::MobileVisits>,
     pub shika_rss_mb: Option<f64>,
     pub peer_rss_mb: Option<f64>,
     pub browser_bytes: Option<(u64, u64)>,
@@ -293,6 +296,8 @@ async fn main() {
         shika::dashboard_list(&data.session, true),
     )
     .await;
+    eprintln!("bench: /customers in Chromium on a slow mobile profile…");
+    let mobile = mobile::measure(addr, &data.session).await;
     // Before the export and import, whose memory is reported on its own.
     let shika_rss_mb = server.peak_rss_mb();
     eprintln!("bench: Shika CSV export and import…");
@@ -352,6 +357,7 @@ async fn main() {
         floor,
         ssr,
         ssr_compressed,
+        mobile,
         shika_rss_mb,
         peer_rss_mb,
         browser_bytes: report::browser_bytes(&settings.site),

@@ -288,6 +288,34 @@ pub fn render(results: &Results) -> String {
             let _ = writeln!(out, "- /customers bundle: not found (build the site first)");
         }
     }
+    match &results.mobile {
+        Some(mobile) => {
+            let (cold, warm) = (&mobile.cold, &mobile.warm);
+            let _ = writeln!(
+                out,
+                "- /customers in Chromium at 1.6 Mbit/s, 150 ms RTT, CPU 4× slower, cold: table at \
+                 {:.2} s (≤ 1.5 s): {}; interactive at {:.2} s (≤ 3 s): {}; {:.0} KB on the wire \
+                 (≤ 150 KB): {}",
+                cold.table_ms / 1000.0,
+                verdict(cold.table_ms <= 1500.0),
+                cold.interactive_ms / 1000.0,
+                verdict(cold.interactive_ms <= 3000.0),
+                cold.bytes / 1000.0,
+                verdict(cold.bytes <= 150_000.0)
+            );
+            let _ = writeln!(
+                out,
+                "  warm: table at {:.2} s, interactive at {:.2} s, {:.1} KB on the wire (≤ 20 KB): {}",
+                warm.table_ms / 1000.0,
+                warm.interactive_ms / 1000.0,
+                warm.bytes / 1000.0,
+                verdict(warm.bytes <= 20_000.0)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "- /customers in a throttled Chromium: not measured");
+        }
+    }
     out.push_str(&results.transfer.report());
     let ssr = results.ssr.percentile_ms(50);
     let _ = writeln!(

@@ -63,7 +63,7 @@ test('a second visit fetches no asset again', async ({ page, context }) => {
   expect(fetched, 'assets fetched over the network on later visits').toEqual([]);
 });
 
-test('pages and API answers are compressed on the fly for clients that ask', async ({ request }) => {
+test('pages are compressed on the fly for browsers that ask', async ({ request }) => {
   const page = await request.get('/login', { headers: { 'accept-encoding': 'gzip, br' } });
   expect(page.headers()['content-encoding']).toBe('br');
   expect(await page.text()).toContain('Log in');
