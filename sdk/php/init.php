@@ -19,6 +19,7 @@ require_once __DIR__ . '/src/Exception/InvalidRequestException.php';
 require_once __DIR__ . '/src/Exception/RateLimitException.php';
 
 require_once __DIR__ . '/src/ShikaObject.php';
+require_once __DIR__ . '/src/Page.php';
 require_once __DIR__ . '/src/Collection.php';
 require_once __DIR__ . '/src/SearchResult.php';
 require_once __DIR__ . '/src/Customer.php';
