@@ -8,6 +8,7 @@
 pub mod customer;
 pub mod customer_csv;
 pub mod error;
+pub mod event;
 pub mod fields;
 pub mod health;
 pub mod idempotency;
@@ -20,6 +21,7 @@ pub mod phone;
 pub mod search;
 pub mod subscription;
 pub mod timestamp;
+pub mod webhook;
 
 #[cfg(feature = "store")]
 pub mod store;
@@ -28,6 +30,7 @@ pub use customer::{
     Customer, CustomerFilter, CustomerForCreate, CustomerForUpdate, DeletedCustomer,
 };
 pub use error::{Error, Result};
+pub use event::{Event, EventData, EventFilter, EventSelector, EventType};
 pub use fields::{Change, Email, Metadata, MetadataChange, Name, Phone};
 pub use health::DatabaseHealth;
 pub use idempotency::{IdempotencyKey, IdempotentStart};
@@ -40,3 +43,7 @@ pub use subscription::{
     Interval, Subscription, SubscriptionFilter, SubscriptionForCreate, SubscriptionStatus,
 };
 pub use timestamp::Timestamp;
+pub use webhook::{
+    DeletedWebhookEndpoint, Delivery, DeliveryStatus, EndpointStatus, RetrySchedule,
+    WebhookEndpoint, WebhookEndpointForCreate, WebhookEndpointForUpdate,
+};

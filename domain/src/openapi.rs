@@ -11,13 +11,19 @@ use utoipa::openapi::schema::{
 use utoipa::openapi::{OpenApi, Ref, RefOr};
 use utoipa::{PartialSchema, ToSchema};
 
-use crate::customer::{Customer, CustomerForCreate, CustomerForUpdate, DeletedCustomer};
+use crate::customer::{
+    Customer, CustomerFilter, CustomerForCreate, CustomerForUpdate, DeletedCustomer,
+};
+use crate::event::Event;
 use crate::fields::{Change, Email, Metadata, MetadataChange, Name, Phone};
 use crate::list::List;
 use crate::payment::{Currency, Payment, PaymentForCreate};
 use crate::search::SearchResult;
 use crate::subscription::{Subscription, SubscriptionForCreate};
 use crate::timestamp::Timestamp;
+use crate::webhook::{
+    DeletedWebhookEndpoint, WebhookEndpoint, WebhookEndpointForCreate, WebhookEndpointForUpdate,
+};
 
 fn string() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
@@ -63,6 +69,7 @@ impl PartialSchema for Phone {
 }
 impl ToSchema for Phone {}
 
+/// Keys as `Metadata::check_key` takes them.
 fn metadata_key_rules(builder: ObjectBuilder) -> ObjectBuilder {
     builder.property_names(Some(
         string()
@@ -85,6 +92,27 @@ impl PartialSchema for Metadata {
     }
 }
 impl ToSchema for Metadata {}
+
+/// The list's `metadata[key]=value` filters (`CustomerFilter`), a deepObject query parameter.
+/// The values name no `type`: in a query string a number is the same text as a string of its
+/// digits, so only what can really be wrong is described — an empty value, a bad key, too many
+/// filters — and each is refused.
+pub struct MetadataFilter;
+
+impl PartialSchema for MetadataFilter {
+    fn schema() -> RefOr<Schema> {
+        metadata_key_rules(ObjectBuilder::new().schema_type(Type::Object))
+            .max_properties(Some(CustomerFilter::MAX_METADATA_FILTERS))
+            .additional_properties(Some(AdditionalProperties::RefOr(
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::AnyValue)
+                    .min_length(Some(1))
+                    .into(),
+            )))
+            .into()
+    }
+}
+impl ToSchema for MetadataFilter {}
 
 /// A blank string: what a request sends to clear a field (or not set it on create).
 fn blank() -> ObjectBuilder {
@@ -227,16 +255,24 @@ pub type CustomerList = List<Customer>;
 pub type CustomerSearchResult = SearchResult<Customer>;
 pub type PaymentList = List<Payment>;
 pub type SubscriptionList = List<Subscription>;
+pub type EventList = List<Event>;
+pub type WebhookEndpointList = List<WebhookEndpoint>;
 
 /// The `object` value serde's `tag` writes into each object; the derive does not see it.
-fn object_tags() -> [(Cow<'static, str>, &'static str); 4] {
+fn object_tags() -> [(Cow<'static, str>, &'static str); 7] {
     [
         (Customer::name(), "customer"),
         (DeletedCustomer::name(), "customer"),
         (Payment::name(), "payment"),
         (Subscription::name(), "subscription"),
+        (Event::name(), "event"),
+        (WebhookEndpoint::name(), "webhook_endpoint"),
+        (DeletedWebhookEndpoint::name(), "webhook_endpoint"),
     ]
 }
+
+/// Keys serde leaves out unless they have a value: present in some answers only.
+const SOMETIMES_WRITTEN: &[&str] = &["secret"];
 
 /// The search envelope: `object` is always `"search_result"`; pages follow `next_page`.
 impl<T: ToSchema> PartialSchema for SearchResult<T> {
@@ -298,6 +334,8 @@ pub fn complete_schemas(openapi: &mut OpenApi) {
         CustomerForUpdate::name(),
         PaymentForCreate::name(),
         SubscriptionForCreate::name(),
+        WebhookEndpointForCreate::name(),
+        WebhookEndpointForUpdate::name(),
     ];
     for name in request_bodies {
         if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(name.as_ref()) {
@@ -309,7 +347,12 @@ pub fn complete_schemas(openapi: &mut OpenApi) {
             object
                 .properties
                 .insert("object".into(), string().enum_values(Some([tag])).into());
-            object.required = object.properties.keys().cloned().collect();
+            object.required = object
+                .properties
+                .keys()
+                .filter(|key| !SOMETIMES_WRITTEN.contains(&key.as_str()))
+                .cloned()
+                .collect();
         }
     }
 }
@@ -360,11 +403,36 @@ mod tests {
             created_at: at,
             updated_at: at,
         };
+        let event = Event {
+            id: "evt_1".into(),
+            kind: crate::event::EventType::CustomerCreated,
+            livemode: false,
+            created_at: at,
+            data: crate::event::EventData::of(&customer),
+        };
+        let endpoint = WebhookEndpoint {
+            id: "we_1".into(),
+            url: "https://example.com/h".into(),
+            enabled_events: vec!["*".into()],
+            description: None,
+            status: crate::webhook::EndpointStatus::Enabled,
+            metadata: Metadata::default(),
+            created_at: at,
+            updated_at: at,
+            secret: None,
+        };
+        let deleted_endpoint = DeletedWebhookEndpoint {
+            id: "we_1".into(),
+            deleted: true,
+        };
         let written = [
             serde_json::to_value(customer).unwrap(),
             serde_json::to_value(deleted).unwrap(),
             serde_json::to_value(payment).unwrap(),
             serde_json::to_value(subscription).unwrap(),
+            serde_json::to_value(event).unwrap(),
+            serde_json::to_value(endpoint).unwrap(),
+            serde_json::to_value(deleted_endpoint).unwrap(),
         ];
         for ((name, tag), object) in object_tags().into_iter().zip(written) {
             assert_eq!(object["object"], tag, "{name}");

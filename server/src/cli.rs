@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use domain::store::{RateLimit, Store};
-use domain::MerchantForCreate;
+use domain::{MerchantForCreate, RetrySchedule};
 use leptos::config::get_configuration;
 use serde_json::json;
 use tracing_subscriber::EnvFilter;
@@ -60,6 +60,23 @@ struct ServeArgs {
     /// API requests per second per secret key (burst: twice that); 0 turns the limit off.
     #[arg(long, env = "SHIKA_RATE_LIMIT", default_value_t = 100)]
     rate_limit: u32,
+    /// Seconds to wait before each retry of a failed webhook delivery, comma-separated; after
+    /// the last, the delivery has failed.
+    #[arg(
+        long,
+        env = "SHIKA_WEBHOOK_RETRY_DELAYS",
+        default_value = "5,300,1800,7200,18000,36000,36000",
+        value_parser = RetrySchedule::parse
+    )]
+    webhook_retry_delays: RetrySchedule,
+    /// Let webhook endpoints be on loopback and private networks (tests, private deployments).
+    #[arg(
+        long,
+        env = "SHIKA_WEBHOOK_ALLOW_PRIVATE",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    webhook_allow_private: bool,
     /// Also serve `GET /bench/ceiling` (for `make bench`).
     #[arg(long, hide = true)]
     bench_ceiling: bool,
@@ -157,7 +174,16 @@ async fn serve(database: &Database, args: ServeArgs) -> Result<(), String> {
     leptos_options.site_addr = addr;
     // A release build's assets carry content hashes; the pages must name those files.
     leptos_options.hash_files = crate::assets::hashed();
-    let store = open_store(database).await?;
+    let store = open_store(database)
+        .await?
+        .allow_private_webhooks(args.webhook_allow_private);
+    crate::webhooks::spawn(
+        store.clone(),
+        crate::webhooks::DeliveryConfig {
+            retry_delays: args.webhook_retry_delays,
+            allow_private: args.webhook_allow_private,
+        },
+    )?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|error| format!("cannot listen on {addr}: {error}"))?;

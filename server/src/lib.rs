@@ -9,6 +9,7 @@ mod request_log;
 mod security_headers;
 mod transfer;
 mod web;
+pub mod webhooks;
 
 use std::future::Future;
 

@@ -5,17 +5,20 @@ use std::sync::Arc;
 use sqlx::any::AnyPoolOptions;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{Any, AnyPool, Row};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Notify};
 
+use super::events::{self, Change};
 use super::list::ListQuery;
 use super::random::object_id;
 use super::sql::{Sql, Value};
+use super::subscriptions::cancel_active_subscriptions;
 use super::Backend;
 use super::{find_one, find_one_locked, metadata_json, stored_metadata, stored_time, Clock, Store};
 use crate::customer::{
     Customer, CustomerFilter, CustomerForCreate, CustomerForUpdate, DeletedCustomer,
 };
 use crate::error::{Error, Result};
+use crate::event::{EventData, EventType};
 use crate::list::Page;
 use crate::merchant::Tenant;
 use crate::phone::{PhoneCountry, E164};
@@ -55,32 +58,34 @@ impl Store {
         inputs: impl IntoIterator<Item = CustomerForCreate>,
     ) -> Result<Vec<String>> {
         let mut tx = self.writer.begin().await?;
-        let ids = self.insert_many(&mut tx, tenant, inputs, |_| {}).await?;
-        tx.commit().await?;
+        let (ids, queued) = self.insert_many(&mut tx, tenant, inputs, |_| {}).await?;
+        self.commit(tx, queued).await?;
         Ok(ids)
     }
 
-    /// Inserts customers inside `tx`, many to a statement, telling `progress` how many are
-    /// written so far; answers their ids.
+    /// Inserts customers and their events inside `tx`, many to a statement, telling `progress`
+    /// how many are written so far; answers their ids and how many deliveries were queued.
     pub(super) async fn insert_many(
         &self,
         tx: &mut sqlx::Transaction<'_, Any>,
         tenant: &Tenant,
         inputs: impl IntoIterator<Item = CustomerForCreate>,
         mut progress: impl FnMut(usize),
-    ) -> Result<Vec<String>> {
+    ) -> Result<(Vec<String>, usize)> {
         let customers = inputs
             .into_iter()
             .map(|input| new_customer(&self.clock, input))
             .collect::<Result<Vec<_>>>()?;
         let mut written = 0;
+        let mut queued = 0;
         for chunk in customers.chunks(ROWS_PER_STATEMENT) {
             let rows: Vec<_> = chunk.iter().map(|customer| (tenant, customer)).collect();
-            insert_rows(&mut **tx, self.backend, &rows).await?;
+            queued += insert_rows(tx, self.backend, &rows).await?;
             written += chunk.len();
             progress(written);
         }
-        Ok(customers.into_iter().map(|customer| customer.id).collect())
+        let ids = customers.into_iter().map(|customer| customer.id).collect();
+        Ok((ids, queued))
     }
 
     pub async fn find_customer(&self, tenant: &Tenant, id: &str) -> Result<Customer> {
@@ -102,65 +107,79 @@ impl Store {
         for _ in 0..OPTIMISTIC_ATTEMPTS {
             let current = find_one(&self.reader, TABLE, tenant, id, customer_from_row).await?;
             let customer = update.clone().apply(current.clone(), self.now())?;
+            let mut tx = self.writer.begin().await?;
             let written = bind_update(sqlx::query(UPDATE_UNCHANGED_CUSTOMER), &customer)
-                .bind(current.email)
-                .bind(current.name)
-                .bind(current.phone)
+                .bind(current.email.clone())
+                .bind(current.name.clone())
+                .bind(current.phone.clone())
                 .bind(metadata_json(&current.metadata))
                 .bind(current.updated_at.unix_millis())
-                .execute(&self.writer)
+                .execute(&mut *tx)
                 .await?;
             if written.rows_affected() == 1 {
+                let queued =
+                    record_update(&mut tx, self.backend, tenant, &current, &customer).await?;
+                self.commit(tx, queued).await?;
                 return Ok(customer);
             }
         }
         let mut tx = self.writer.begin().await?;
         let lock = self.backend.lock_for_update();
         let current = find_one_locked(&mut *tx, TABLE, tenant, id, lock, customer_from_row).await?;
-        let customer = update.apply(current, self.now())?;
+        let customer = update.apply(current.clone(), self.now())?;
         bind_update(sqlx::query(UPDATE_CUSTOMER), &customer)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+        let queued = record_update(&mut tx, self.backend, tenant, &current, &customer).await?;
+        self.commit(tx, queued).await?;
         Ok(customer)
     }
 
     /// Deletes a customer; in the same transaction its active subscriptions are canceled and its
     /// payments let go of it.
     pub async fn delete_customer(&self, tenant: &Tenant, id: &str) -> Result<DeletedCustomer> {
-        let now = self.now().unix_millis();
+        let now = self.now();
         let mut tx = self.writer.begin().await?;
-        let deleted =
-            sqlx::query("DELETE FROM customers WHERE id = $1 AND merchant_id = $2 AND mode = $3")
-                .bind(id)
-                .bind(&tenant.merchant_id)
-                .bind(tenant.mode.as_str())
-                .execute(&mut *tx)
-                .await?;
-        if deleted.rows_affected() == 0 {
-            return Err(Error::not_found("customer", id));
-        }
-        sqlx::query(
-            "UPDATE subscriptions SET status = 'canceled', canceled_at = $1, updated_at = $1 \
-             WHERE merchant_id = $2 AND mode = $3 AND customer_id = $4 AND status = 'active'",
-        )
-        .bind(now)
+        let deleted = sqlx::query(&format!(
+            "DELETE FROM customers WHERE id = $1 AND merchant_id = $2 AND mode = $3 \
+             RETURNING {COLUMNS}"
+        ))
+        .bind(id)
         .bind(&tenant.merchant_id)
         .bind(tenant.mode.as_str())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::not_found("customer", id))?;
+        let customer = customer_from_row(&deleted)?;
+        let canceled = cancel_active_subscriptions(&mut tx, tenant, id, now).await?;
         sqlx::query(
             "UPDATE payments SET customer_id = NULL, updated_at = $1 \
              WHERE merchant_id = $2 AND mode = $3 AND customer_id = $4",
         )
-        .bind(now)
+        .bind(now.unix_millis())
         .bind(&tenant.merchant_id)
         .bind(tenant.mode.as_str())
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        let mut changes = vec![(
+            tenant,
+            Change::new(
+                EventType::CustomerDeleted,
+                Some(id),
+                EventData::of(&customer),
+                now,
+            ),
+        )];
+        changes.extend(canceled.iter().map(|subscription| {
+            let data = EventData::of(subscription);
+            (
+                tenant,
+                Change::new(EventType::SubscriptionCanceled, Some(id), data, now),
+            )
+        }));
+        let queued = events::record(&mut tx, self.backend, &changes).await?;
+        self.commit(tx, queued).await?;
         Ok(DeletedCustomer {
             id: id.to_owned(),
             deleted: true,
@@ -214,6 +233,24 @@ pub(crate) fn customers_query<'a>(tenant: &'a Tenant, filter: &'a CustomerFilter
         metadata: &filter.metadata,
         params: &filter.list,
     }
+}
+
+/// Records a customer's update, with what its changed fields were before.
+async fn record_update(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    backend: Backend,
+    tenant: &Tenant,
+    before: &Customer,
+    after: &Customer,
+) -> Result<usize> {
+    let data = EventData::of_update(before, after);
+    let change = Change::new(
+        EventType::CustomerUpdated,
+        Some(&after.id),
+        data,
+        after.updated_at,
+    );
+    events::record(tx, backend, &[(tenant, change)]).await
 }
 
 /// Writes a customer's changeable columns.
@@ -298,12 +335,13 @@ fn new_customer(clock: &Clock, input: CustomerForCreate) -> Result<Customer> {
     })
 }
 
-/// New customers, each with its tenant, in one multi-row statement.
+/// New customers, each with its tenant, in one multi-row statement, and their events; answers
+/// how many deliveries were queued.
 async fn insert_rows(
-    executor: impl sqlx::Executor<'_, Database = Any>,
+    tx: &mut sqlx::AnyConnection,
     backend: Backend,
     rows: &[(&Tenant, &Customer)],
-) -> Result<()> {
+) -> Result<usize> {
     let mut sql = Sql::with_many_values(
         backend,
         format!("INSERT INTO customers ({INSERT_COLUMNS}) VALUES "),
@@ -326,7 +364,36 @@ async fn insert_rows(
             Value::from(customer.updated_at.unix_millis()),
         ]);
     }
-    sql.query().execute(executor).await?;
+    sql.query().execute(&mut *tx).await?;
+    let changes: Vec<_> = rows
+        .iter()
+        .map(|(tenant, customer)| {
+            let data = EventData::of(*customer);
+            let change = Change::new(
+                EventType::CustomerCreated,
+                Some(&customer.id),
+                data,
+                customer.created_at,
+            );
+            (*tenant, change)
+        })
+        .collect();
+    events::record(tx, backend, &changes).await
+}
+
+/// `insert_rows` in a transaction of its own, waking the delivery worker once it commits.
+async fn insert_rows_alone(
+    writer: &AnyPool,
+    backend: Backend,
+    deliveries: &Notify,
+    rows: &[(&Tenant, &Customer)],
+) -> Result<()> {
+    let mut tx = writer.begin().await?;
+    let queued = insert_rows(&mut tx, backend, rows).await?;
+    tx.commit().await?;
+    if queued > 0 {
+        deliveries.notify_one();
+    }
     Ok(())
 }
 
@@ -356,7 +423,12 @@ pub(super) enum InsertWriter {
 impl CustomerInserts {
     /// Starts the worker on a thread of its own, so the store does not depend on the runtime
     /// that opened it; the thread ends when the last clone of the store is dropped.
-    pub(super) fn start(writer: InsertWriter, backend: Backend, clock: Arc<Clock>) -> Result<Self> {
+    pub(super) fn start(
+        writer: InsertWriter,
+        backend: Backend,
+        clock: Arc<Clock>,
+        deliveries: Arc<Notify>,
+    ) -> Result<Self> {
         let (queue, queued) = mpsc::unbounded_channel();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -381,7 +453,7 @@ impl CustomerInserts {
                             }
                         }
                     };
-                    write_queued_inserts(writer, backend, clock, queued).await;
+                    write_queued_inserts(writer, backend, clock, deliveries, queued).await;
                 });
             })
             .map_err(|error| {
@@ -396,6 +468,7 @@ async fn write_queued_inserts(
     writer: AnyPool,
     backend: Backend,
     clock: Arc<Clock>,
+    deliveries: Arc<Notify>,
     mut queued: mpsc::UnboundedReceiver<PendingInsert>,
 ) {
     let mut pending = Vec::new();
@@ -413,7 +486,7 @@ async fn write_queued_inserts(
             .iter()
             .map(|(tenant, customer, _)| (tenant, customer))
             .collect();
-        let together = insert_rows(&writer, backend, &rows).await;
+        let together = insert_rows_alone(&writer, backend, &deliveries, &rows).await;
         if together.is_ok() || made.len() == 1 {
             for (_, customer, answer) in made {
                 let _ = answer.send(together.clone().map(|()| customer));
@@ -421,7 +494,8 @@ async fn write_queued_inserts(
         } else {
             // One failing row (say, a merchant deleted meanwhile) must not fail the others.
             for (tenant, customer, answer) in made {
-                let alone = insert_rows(&writer, backend, &[(&tenant, &customer)]).await;
+                let alone =
+                    insert_rows_alone(&writer, backend, &deliveries, &[(&tenant, &customer)]).await;
                 let _ = answer.send(alone.map(|()| customer));
             }
         }

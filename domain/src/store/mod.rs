@@ -15,6 +15,7 @@
 //! lives in the database, so processes share it.
 
 mod customers;
+mod events;
 mod idempotency;
 mod list;
 mod merchants;
@@ -28,6 +29,7 @@ mod subscriptions;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 mod transfer;
+mod webhooks;
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -36,7 +38,8 @@ use std::sync::Arc;
 use sqlx::any::AnyPoolOptions;
 use sqlx::any::AnyRow;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
-use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
+use sqlx::{Any, AnyPool, ConnectOptions, Connection, Executor};
+use tokio::sync::Notify;
 
 use crate::error::{Error, Result};
 use crate::health::DatabaseHealth;
@@ -47,6 +50,7 @@ pub use random::object_id as new_id;
 pub use rate_limits::{Admission, RateLimit};
 pub use sessions::SESSION_LIFETIME_MS;
 pub use transfer::{backup, Backup};
+pub use webhooks::{DueDelivery, DELIVERY_LEASE};
 
 /// The database every door of Shika shares. Cheap to clone.
 #[derive(Clone)]
@@ -61,6 +65,10 @@ pub struct Store {
     customer_inserts: Arc<customers::CustomerInserts>,
     /// What this process keeps to itself; only on SQLite.
     single_process: Option<Arc<SingleProcess>>,
+    /// Woken when a change has queued webhook deliveries (see [`Store::deliveries_queued`]).
+    deliveries: Arc<Notify>,
+    /// Whether endpoints may be on private networks (see [`Store::allow_private_webhooks`]).
+    allow_private_webhooks: bool,
 }
 
 /// Which database engine a store runs on.
@@ -158,10 +166,12 @@ impl Store {
             None => generated_key_secret(&writer).await?.into_bytes().into(),
         };
         let clock = Arc::new(Clock::default());
+        let deliveries = Arc::new(Notify::new());
         let customer_inserts = Arc::new(customers::CustomerInserts::start(
             insert_writer,
             backend,
             clock.clone(),
+            deliveries.clone(),
         )?);
         Ok(Store {
             backend,
@@ -171,7 +181,36 @@ impl Store {
             key_secret,
             customer_inserts,
             single_process,
+            deliveries,
+            allow_private_webhooks: false,
         })
+    }
+
+    /// Lets webhook endpoints be on loopback and private networks (`SHIKA_WEBHOOK_ALLOW_PRIVATE`:
+    /// for tests and private deployments); by default they must be public.
+    pub fn allow_private_webhooks(mut self, allow: bool) -> Self {
+        self.allow_private_webhooks = allow;
+        self
+    }
+
+    /// Whether endpoints may be on private networks.
+    pub fn private_webhooks_allowed(&self) -> bool {
+        self.allow_private_webhooks
+    }
+
+    /// Resolves once a change has queued webhook deliveries since the last call: the delivery
+    /// worker waits on it between polls.
+    pub async fn deliveries_queued(&self) {
+        self.deliveries.notified().await;
+    }
+
+    /// Commits a change's transaction, then wakes the delivery worker if it queued deliveries.
+    async fn commit(&self, tx: sqlx::Transaction<'_, Any>, queued: usize) -> Result<()> {
+        tx.commit().await?;
+        if queued > 0 {
+            self.deliveries.notify_one();
+        }
+        Ok(())
     }
 
     pub fn backend(&self) -> Backend {
@@ -349,6 +388,8 @@ fn metadata_json(metadata: &crate::fields::Metadata) -> String {
     serde_json::to_string(metadata).unwrap_or_else(|_| "{}".into())
 }
 
+#[cfg(test)]
+mod events_tests;
 #[cfg(test)]
 mod search_tests;
 #[cfg(test)]

@@ -3,10 +3,12 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
+use super::events::{self, Change};
 use super::list::ListQuery;
 use super::random::object_id;
 use super::{find_one, metadata_json, stored_metadata, stored_time, Store};
 use crate::error::{Error, Result};
+use crate::event::{EventData, EventType};
 use crate::list::{ListParams, Page};
 use crate::merchant::Tenant;
 use crate::payment::{Currency, Payment, PaymentFilter, PaymentForCreate, PaymentStatus};
@@ -39,6 +41,7 @@ impl Store {
         // The customer is checked again inside the insert, and held there against a concurrent
         // delete: a delete in between leaves the payment without a customer rather than
         // pointing at one that is gone.
+        let mut tx = self.writer.begin().await?;
         let inserted = sqlx::query(&format!(
             "INSERT INTO payments (id, merchant_id, mode, customer_id, amount, currency, \
              description, status, metadata, created_at, updated_at) \
@@ -57,12 +60,21 @@ impl Store {
         .bind(payment.status.as_str())
         .bind(metadata_json(&payment.metadata))
         .bind(now.unix_millis())
-        .execute(&self.writer)
+        .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() == 0 {
             let id = payment.customer.as_deref().unwrap_or_default();
             return Err(Error::missing_reference("customer", "customer", id));
         }
+        let data = EventData::of(&payment);
+        let change = Change::new(
+            EventType::PaymentCreated,
+            payment.customer.as_deref(),
+            data,
+            now,
+        );
+        let queued = events::record(&mut tx, self.backend, &[(tenant, change)]).await?;
+        self.commit(tx, queued).await?;
         Ok(payment)
     }
 

@@ -24,6 +24,16 @@ pub(crate) fn base62(len: usize) -> Result<String> {
     Ok(out)
 }
 
+/// `len` random bytes: for secrets given out encoded.
+pub(crate) fn bytes(len: usize) -> Result<Vec<u8>> {
+    let mut out = vec![0u8; len];
+    getrandom::fill(&mut out).map_err(|error| {
+        tracing::error!(%error, "no randomness available");
+        Error::Internal
+    })?;
+    Ok(out)
+}
+
 /// An object id: the prefix and 24 random characters (≈ 143 bits).
 pub fn object_id(prefix: &str) -> Result<String> {
     Ok(format!("{prefix}{}", base62(24)?))

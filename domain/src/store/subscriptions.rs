@@ -1,19 +1,22 @@
 //! Subscriptions in the database: insert, find, list and cancel.
 
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{Any, Row};
 
+use super::events::{self, Change};
 use super::list::ListQuery;
 use super::payments::require_customer;
 use super::random::object_id;
 use super::{find_one, metadata_json, stored_metadata, stored_time, Store};
 use crate::error::{Error, Result};
+use crate::event::{EventData, EventType};
 use crate::list::{ListParams, Page};
 use crate::merchant::Tenant;
 use crate::payment::Currency;
 use crate::subscription::{
     Interval, Subscription, SubscriptionFilter, SubscriptionForCreate, SubscriptionStatus,
 };
+use crate::timestamp::Timestamp;
 
 const COLUMNS: &str = "id, customer_id, status, amount, currency, billing_interval, \
     current_period_start, current_period_end, canceled_at, metadata, created_at, updated_at";
@@ -43,6 +46,7 @@ impl Store {
         };
         // Inserted only if the customer still exists (held against a concurrent delete until the
         // insert commits), so a delete cannot leave an active subscription behind it.
+        let mut tx = self.writer.begin().await?;
         let inserted = sqlx::query(&format!(
             "INSERT INTO subscriptions (id, merchant_id, mode, customer_id, status, amount, \
              currency, billing_interval, current_period_start, current_period_end, metadata, \
@@ -63,7 +67,7 @@ impl Store {
         .bind(now.unix_millis())
         .bind(subscription.current_period_end.unix_millis())
         .bind(metadata_json(&subscription.metadata))
-        .execute(&self.writer)
+        .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() == 0 {
             return Err(Error::missing_reference(
@@ -72,6 +76,15 @@ impl Store {
                 &subscription.customer,
             ));
         }
+        let data = EventData::of(&subscription);
+        let change = Change::new(
+            EventType::SubscriptionCreated,
+            Some(&subscription.customer),
+            data,
+            now,
+        );
+        let queued = events::record(&mut tx, self.backend, &[(tenant, change)]).await?;
+        self.commit(tx, queued).await?;
         Ok(subscription)
     }
 
@@ -110,22 +123,66 @@ impl Store {
             .await
     }
 
-    /// Cancels a subscription; cancelling a canceled one answers it unchanged.
+    /// Cancels a subscription; cancelling a canceled one answers it unchanged (and records
+    /// nothing).
     pub async fn cancel_subscription(&self, tenant: &Tenant, id: &str) -> Result<Subscription> {
-        let now = self.now().unix_millis();
-        sqlx::query(
+        let now = self.now();
+        let mut tx = self.writer.begin().await?;
+        let canceled = sqlx::query(&format!(
             "UPDATE subscriptions SET status = 'canceled', canceled_at = $1, updated_at = $1 \
-             WHERE id = $2 AND merchant_id = $3 AND mode = $4 AND status = 'active'",
-        )
-        .bind(now)
+             WHERE id = $2 AND merchant_id = $3 AND mode = $4 AND status = 'active' \
+             RETURNING {COLUMNS}"
+        ))
+        .bind(now.unix_millis())
         .bind(id)
         .bind(&tenant.merchant_id)
         .bind(tenant.mode.as_str())
-        .execute(&self.writer)
+        .fetch_optional(&mut *tx)
         .await?;
-        // Read on the writer so the answer sees the update just made.
-        find_one(&self.writer, TABLE, tenant, id, subscription_from_row).await
+        let Some(row) = canceled else {
+            drop(tx);
+            // Read on the writer so the answer sees a cancel that just committed.
+            return find_one(&self.writer, TABLE, tenant, id, subscription_from_row).await;
+        };
+        let subscription = subscription_from_row(&row)?;
+        let data = EventData::of(&subscription);
+        let change = Change::new(
+            EventType::SubscriptionCanceled,
+            Some(&subscription.customer),
+            data,
+            now,
+        );
+        let queued = events::record(&mut tx, self.backend, &[(tenant, change)]).await?;
+        self.commit(tx, queued).await?;
+        Ok(subscription)
     }
+}
+
+/// Cancels the customer's active subscriptions inside `tx` (its delete): answers them canceled.
+pub(super) async fn cancel_active_subscriptions(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    tenant: &Tenant,
+    customer_id: &str,
+    now: Timestamp,
+) -> Result<Vec<Subscription>> {
+    let rows = sqlx::query(&format!(
+        "UPDATE subscriptions SET status = 'canceled', canceled_at = $1, updated_at = $1 \
+         WHERE merchant_id = $2 AND mode = $3 AND customer_id = $4 AND status = 'active' \
+         RETURNING {COLUMNS}"
+    ))
+    .bind(now.unix_millis())
+    .bind(&tenant.merchant_id)
+    .bind(tenant.mode.as_str())
+    .bind(customer_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut canceled = rows
+        .iter()
+        .map(subscription_from_row)
+        .collect::<Result<Vec<_>>>()?;
+    // Oldest first, so their events list in the order the subscriptions were made.
+    canceled.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    Ok(canceled)
 }
 
 pub(crate) fn subscriptions_query<'a>(

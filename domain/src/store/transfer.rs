@@ -145,7 +145,7 @@ impl Store {
         }
         // A file lists customers as the dashboard and the export do, newest first: its last
         // row is created first, so an export imports back in its own order.
-        let ids = self
+        let (ids, queued) = self
             .insert_many(
                 &mut tx,
                 tenant,
@@ -160,7 +160,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+        self.commit(tx, queued).await?;
         self.find_import(tenant, id).await
     }
 }

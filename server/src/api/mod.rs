@@ -3,11 +3,13 @@
 
 mod customers;
 mod error;
+mod events;
 mod extract;
 mod idempotency;
 pub mod openapi;
 mod payments;
 mod subscriptions;
+mod webhook_endpoints;
 
 use axum::extract::DefaultBodyLimit;
 use axum::extract::OriginalUri;
@@ -30,6 +32,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(customers::router())
         .merge(payments::router())
         .merge(subscriptions::router())
+        .merge(events::router())
+        .merge(webhook_endpoints::router())
         .routes(routes!(openapi::openapi_json))
 }
 

@@ -36,6 +36,11 @@ use crate::AppState;
         (name = "Customers", description = "Create, retrieve, update, delete and list customers."),
         (name = "Payments", description = "Payments, optionally linked to a customer."),
         (name = "Subscriptions", description = "Recurring charges of a customer."),
+        (name = "Events", description = "Every change, as it happened: what `/v1/events` lists \
+            and webhooks deliver."),
+        (name = "Webhook endpoints", description = "URLs of the merchant's that receive events, \
+            signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`, \
+            `webhook-signature`)."),
         (name = "Reference", description = "This document."),
     )
 )]
@@ -85,7 +90,7 @@ pub struct CustomerQuery {
     phone: Option<String>,
     /// Only customers whose metadata holds exactly these values: `metadata[order_id]=42`
     /// (several keys must all match; at most 10).
-    #[param(style = DeepObject, explode, value_type = Option<std::collections::BTreeMap<String, String>>)]
+    #[param(style = DeepObject, explode, inline, value_type = Option<domain::openapi::MetadataFilter>)]
     metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
@@ -132,6 +137,17 @@ pub struct SubscriptionQuery {
     customer: Option<String>,
     /// Only subscriptions in this status.
     status: Option<domain::SubscriptionStatus>,
+}
+
+/// The filter of the event list.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // Describes the query for the document; `domain::EventFilter` parses it.
+pub struct EventQuery {
+    /// Only events of this type (`customer.created`), or of every type of one resource
+    /// (`customer.*`).
+    #[param(rename = "type", min_length = 1, example = "customer.*")]
+    kind: Option<String>,
 }
 
 /// The whole document, with `/v1` paths; built once.

@@ -20,3 +20,4 @@ mod subscriptions;
 mod transfer;
 mod transport;
 mod web;
+mod webhooks;

@@ -27,6 +27,14 @@ const SPEC_ENDPOINTS: &[(&str, &str)] = &[
     ("POST", "/v1/subscriptions"),
     ("GET", "/v1/subscriptions/{id}"),
     ("DELETE", "/v1/subscriptions/{id}"),
+    ("GET", "/v1/events"),
+    ("GET", "/v1/events/{id}"),
+    ("GET", "/v1/webhook_endpoints"),
+    ("POST", "/v1/webhook_endpoints"),
+    ("GET", "/v1/webhook_endpoints/{id}"),
+    ("PATCH", "/v1/webhook_endpoints/{id}"),
+    ("DELETE", "/v1/webhook_endpoints/{id}"),
+    ("POST", "/v1/webhook_endpoints/{id}/roll_secret"),
     ("GET", "/v1/openapi.json"),
 ];
 
@@ -184,6 +192,7 @@ async fn every_documented_query_parameter_is_accepted() {
         "phone" => "0241234567".into(),
         "query" => "name~ama".into(),
         "page" => "pg_1_1".into(),
+        "type" => "customer.*".into(),
         _ if name.starts_with("created[") => "2024-01-15T10:00:00Z".into(),
         other => panic!("no valid value known for the query parameter {other}"),
     };
