@@ -98,12 +98,15 @@ unit-postgres: setup
 		scripts/with-postgres.sh cargo test -p domain -p server -- --include-ignored --skip sqlite
 
 # The reference's examples are run with the client libraries: the JavaScript one built, PHP there.
+# Webhook receivers in the tests listen on 127.0.0.1, which the server must be let to reach.
 e2e: setup chromium sdk-js-dist php-tools
-	SHIKA_BIN=$(SHIKA) end2end/run.sh
+	SHIKA_BIN=$(SHIKA) SHIKA_WEBHOOK_ALLOW_PRIVATE=1 end2end/run.sh
 
-# Rate limit off: the fuzzer sends far more than a client may.
+# Rate limit off: the fuzzer sends far more than a client may. No webhook deliveries: the
+# endpoints it creates name made-up hosts, and test traffic goes to 127.0.0.1 only.
 schemathesis: python-tools
-	SHIKA_BIN=$(SHIKA) SHIKA_RATE_LIMIT=0 end2end/with-server.sh end2end/schemathesis.sh
+	SHIKA_BIN=$(SHIKA) SHIKA_RATE_LIMIT=0 SHIKA_DELIVER_WEBHOOKS=0 \
+		end2end/with-server.sh end2end/schemathesis.sh
 
 # The browser tests, the Schemathesis run and the client libraries' tests again, the server on a
 # throw-away PostgreSQL.
@@ -123,9 +126,9 @@ sdks:
 # fresh database: SQLite, or the PostgreSQL server scripts/with-postgres.sh started.
 sdk-test: php-tools
 	@echo "== SDK tests on $(if $(SHIKA_TEST_POSTGRES_URL),PostgreSQL,SQLite)"
-	SHIKA_BIN=$(SHIKA) end2end/with-server.sh sdk/js/test.sh
-	SHIKA_BIN=$(SHIKA) end2end/with-server.sh sdk/python/test.sh
-	SHIKA_BIN=$(SHIKA) end2end/with-server.sh sdk/php/test.sh
+	SHIKA_BIN=$(SHIKA) SHIKA_WEBHOOK_ALLOW_PRIVATE=1 end2end/with-server.sh sdk/js/test.sh
+	SHIKA_BIN=$(SHIKA) SHIKA_WEBHOOK_ALLOW_PRIVATE=1 end2end/with-server.sh sdk/python/test.sh
+	SHIKA_BIN=$(SHIKA) SHIKA_WEBHOOK_ALLOW_PRIVATE=1 end2end/with-server.sh sdk/php/test.sh
 
 test: setup chromium
 	$(MAKE) lint

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 
 use crate::error::AppError;
 use crate::layout::ModeVersion;
-use crate::ui::{date_time, FormError, Submit};
+use crate::ui::{date_time, FormError, RevealedSecret, Submit};
 
 #[server(endpoint = "list_api_keys")]
 pub async fn list_api_keys() -> Result<Vec<ApiKey>, AppError> {
@@ -90,7 +90,9 @@ pub fn ApiKeysPage() -> impl IntoView {
         </div>
         <p class="muted">"Secret keys authenticate your requests to the API. Keep them on your server, never in a browser or an app."</p>
         <FormError error/>
-        {move || revealed.get().and_then(Result::ok).map(|key| view! { <RevealedKey key/> })}
+        {move || revealed.get().and_then(Result::ok).map(|key| view! {
+            <RevealedSecret secret=key.secret what="secret key" label="New secret key"/>
+        })}
         <Transition fallback=|| view! { <p class="loading">"Loading keys…"</p> }>
             {move || Suspend::new(async move {
                 match keys.await {
@@ -99,31 +101,6 @@ pub fn ApiKeysPage() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-#[component]
-fn RevealedKey(key: NewSecretKey) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let secret = key.secret.clone();
-    let copy = move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            let _ = window().navigator().clipboard().write_text(&secret);
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &secret;
-        copied.set(true);
-    };
-    view! {
-        <section class="card revealed" role="status" aria-label="New secret key">
-            <p><strong>"Copy your new secret key now."</strong> " It is shown only this once."</p>
-            <p class="secret"><code data-testid="new-secret-key">{key.secret}</code>
-                <button type="button" class="secondary" on:click=copy>
-                    {move || if copied.get() { "Copied" } else { "Copy key" }}
-                </button>
-            </p>
-        </section>
     }
 }
 

@@ -1,7 +1,7 @@
-//! `/customers/:id`: one customer with its payments and subscriptions, and deleting it behind a
-//! confirmation that says how many active subscriptions the delete cancels.
+//! `/customers/:id`: one customer with its payments, subscriptions and activity (its events), and
+//! deleting it behind a confirmation that says how many active subscriptions the delete cancels.
 
-use domain::{Customer, Payment, PhoneCountry, Subscription, SubscriptionStatus, E164};
+use domain::{Customer, Event, Payment, PhoneCountry, Subscription, SubscriptionStatus, E164};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,12 +14,14 @@ use crate::layout::ModeVersion;
 use crate::ui::{date_time, set_status_not_found};
 
 /// A customer with what the detail page shows beside it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerDetails {
     pub customer: Customer,
     pub payments: Vec<Payment>,
     pub subscriptions: Vec<Subscription>,
     pub active_subscriptions: i64,
+    /// Its events and its payments' and subscriptions', newest first.
+    pub events: Vec<Event>,
 }
 
 #[server(endpoint = "load_customer")]
@@ -46,6 +48,10 @@ pub async fn load_customer(id: String) -> Result<CustomerDetails, AppError> {
                     .await?
                     .data,
                 active_subscriptions: store.count_active_subscriptions(&tenant, &id).await?,
+                events: store
+                    .list_customer_events(&tenant, &id, &recent)
+                    .await?
+                    .data,
                 customer,
             })
         }
@@ -113,6 +119,7 @@ fn CustomerView(details: CustomerDetails, confirming: Memo<bool>) -> impl IntoVi
         payments,
         subscriptions,
         active_subscriptions,
+        events,
     } = details;
     let title = customer.display_name().to_owned();
     let edit_href = format!("/customers/{}/edit", customer.id);
@@ -193,6 +200,7 @@ fn CustomerView(details: CustomerDetails, confirming: Memo<bool>) -> impl IntoVi
         </section>
         <Payments payments/>
         <Subscriptions subscriptions/>
+        <Activity events/>
         <Show when=move || confirming.get()>
             <DeleteDialog id=id.clone() back=page_href.clone() active_subscriptions/>
         </Show>
@@ -337,5 +345,35 @@ fn DeleteDialog(id: String, back: String, active_subscriptions: i64) -> impl Int
                 </ActionForm>
             </div>
         </div>
+    }
+}
+
+/// The customer's events, newest first, each opening to its JSON (no script needed).
+#[component]
+fn Activity(events: Vec<Event>) -> impl IntoView {
+    let empty = events.is_empty();
+    let items = events
+        .into_iter()
+        .map(|event| {
+            let json = serde_json::to_string_pretty(&event).unwrap_or_default();
+            view! {
+                <li>
+                    <details>
+                        <summary><code>{event.kind.as_str()}</code> " · " {date_time(event.created_at)}</summary>
+                        <pre class="event-json">{json}</pre>
+                    </details>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="activity-heading">
+            <h2 id="activity-heading">"Activity"</h2>
+            {if empty {
+                view! { <p class="muted">"No activity yet."</p> }.into_any()
+            } else {
+                view! { <ol class="activity">{items}</ol> }.into_any()
+            }}
+        </section>
     }
 }

@@ -83,6 +83,7 @@ fn Header(
                 <span class="business">{signed_in.merchant.business_name}</span>
                 <nav aria-label="Main">
                     <A href="/customers">"Customers"</A>
+                    <A href="/webhooks">"Webhooks"</A>
                     <A href="/api-keys">"API keys"</A>
                 </nav>
                 <ActionForm action=set_mode attr:class="mode-switch">

@@ -13,6 +13,7 @@ pub mod error;
 pub mod layout;
 pub mod session;
 pub mod ui;
+pub mod webhooks;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -82,6 +83,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("customers/:id") view=customer_detail::CustomerPage ssr=SsrMode::Async/>
                     <Route path=path!("customers/:id/edit") view=customer_form::EditCustomerPage ssr=SsrMode::Async/>
                     <Route path=path!("api-keys") view=api_keys::ApiKeysPage ssr=SsrMode::Async/>
+                    <Route path=path!("webhooks") view=webhooks::WebhooksPage ssr=SsrMode::Async/>
+                    <Route path=path!("webhooks/:id") view=webhooks::WebhookEndpointPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -69,6 +69,32 @@ pub fn FormError(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
     }
 }
 
+/// A secret just made, shown this once with a button that copies it.
+#[component]
+pub fn RevealedSecret(secret: String, what: &'static str, label: &'static str) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let text = secret.clone();
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let _ = window().navigator().clipboard().write_text(&text);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &text;
+        copied.set(true);
+    };
+    view! {
+        <section class="card revealed" role="status" aria-label=label>
+            <p><strong>{format!("Copy your new {what} now.")}</strong> " It is shown only this once."</p>
+            <p class="secret"><code data-testid="new-secret">{secret}</code>
+                <button type="button" class="secondary" on:click=copy>
+                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                </button>
+            </p>
+        </section>
+    }
+}
+
 /// `2024-01-15 10:00 UTC`
 pub fn date_time(at: domain::Timestamp) -> String {
     let text = at.to_string();

@@ -17,6 +17,7 @@ mod process;
 mod report;
 mod shika;
 mod transfer;
+mod webhooks;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -212,6 +213,8 @@ pub struct Results {
     /// Creates on the same database once the search indexes are dropped: what keeping them
     /// costs.
     pub create_without_search_indexes: Option<Measurement>,
+    /// The writes again with a webhook endpoint taking every customer event, and the deliveries.
+    pub with_endpoint: Option<webhooks::WithEndpoint>,
 }
 
 #[tokio::main]
@@ -258,6 +261,8 @@ async fn main() {
         .args(["serve", "--bench-ceiling", "--addr", &addr.to_string()])
         .env("DATABASE_URL", &url)
         .env("SHIKA_RATE_LIMIT", "0")
+        // The webhook receiver is on 127.0.0.1.
+        .env("SHIKA_WEBHOOK_ALLOW_PRIVATE", "1")
         // Request logs off, as for the peer.
         .env("RUST_LOG", "warn");
     let server = Server::start(command, addr, "/healthz", &work.path().join("shika.log")).await;
@@ -281,6 +286,21 @@ async fn main() {
         .await;
         shika_results.push((operation, measured));
     }
+    let with_endpoint = if settings.operations.iter().any(|op| op.is_write()) {
+        Some(
+            webhooks::measure(
+                &url,
+                addr,
+                &data,
+                &shika_results,
+                settings.connections,
+                settings.duration,
+            )
+            .await,
+        )
+    } else {
+        None
+    };
     eprintln!("bench: Shika dashboard SSR…");
     let ssr = load::drive(
         addr,
@@ -364,6 +384,7 @@ async fn main() {
         browser_brotli_bytes: report::brotli_bytes(&settings.site),
         transfer,
         create_without_search_indexes,
+        with_endpoint,
     };
     print!("{}", report::render(&results));
 }

@@ -225,6 +225,31 @@ pub fn render(results: &Results) -> String {
             verdict(cost <= 0.25)
         );
     }
+    if let Some(with_endpoint) = &results.with_endpoint {
+        for (operation, with) in &with_endpoint.writes {
+            if let Some(without) = shika(*operation) {
+                let cost = 1.0 - with.per_second() / without.per_second();
+                let _ = writeln!(
+                    out,
+                    "- {} with a webhook endpoint: {:.0} r/s, p50 {:.2} ms ({:.0} r/s, p50 {:.2} ms \
+                     with none: {:+.0} % throughput)",
+                    operation.label(),
+                    with.per_second(),
+                    with.percentile_ms(50),
+                    without.per_second(),
+                    without.percentile_ms(50),
+                    -cost * 100.0
+                );
+            }
+        }
+        let _ = writeln!(
+            out,
+            "- webhook deliveries to a receiver on 127.0.0.1: {} in {:.1} s, {:.0} events/s",
+            with_endpoint.delivered,
+            with_endpoint.delivering.as_secs_f64(),
+            with_endpoint.per_second()
+        );
+    }
     let _ = writeln!(
         out,
         "- worst p99 = {:.2} ms, {} (≤ 10 ms for every operation): {}",

@@ -73,6 +73,11 @@ export function api(request: APIRequestContext, key: string) {
       expect(response.status(), await response.text()).toBe(200);
       return response.json();
     },
+    async patch(path: string, data: object) {
+      const response = await request.patch(path, { headers, data });
+      expect(response.status(), await response.text()).toBe(200);
+      return response.json();
+    },
     async get(path: string) {
       return request.get(path, { headers });
     },

@@ -62,7 +62,7 @@ test('API keys: create and roll; the full key is shown once and works at once', 
   test.skip(!withJavaScript(), 'the new key is shown by the hydrated page');
 
   await page.getByRole('button', { name: 'Create secret key' }).click();
-  const created = page.getByTestId('new-secret-key');
+  const created = page.getByTestId('new-secret');
   await expect(created).toHaveText(/^sk_test_[A-Za-z0-9]{32}$/);
   const newKey = (await created.textContent())!;
   await expect(rows).toHaveCount(2);

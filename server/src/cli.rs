@@ -77,6 +77,15 @@ struct ServeArgs {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     webhook_allow_private: bool,
+    /// Run the webhook delivery worker in this process (`0` for a process that only serves, or
+    /// for a test run whose endpoints must receive nothing).
+    #[arg(
+        long,
+        env = "SHIKA_DELIVER_WEBHOOKS",
+        default_value = "true",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    deliver_webhooks: bool,
     /// Also serve `GET /bench/ceiling` (for `make bench`).
     #[arg(long, hide = true)]
     bench_ceiling: bool,
@@ -177,13 +186,15 @@ async fn serve(database: &Database, args: ServeArgs) -> Result<(), String> {
     let store = open_store(database)
         .await?
         .allow_private_webhooks(args.webhook_allow_private);
-    crate::webhooks::spawn(
-        store.clone(),
-        crate::webhooks::DeliveryConfig {
-            retry_delays: args.webhook_retry_delays,
-            allow_private: args.webhook_allow_private,
-        },
-    )?;
+    if args.deliver_webhooks {
+        crate::webhooks::spawn(
+            store.clone(),
+            crate::webhooks::DeliveryConfig {
+                retry_delays: args.webhook_retry_delays,
+                allow_private: args.webhook_allow_private,
+            },
+        )?;
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|error| format!("cannot listen on {addr}: {error}"))?;

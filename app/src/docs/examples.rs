@@ -32,6 +32,14 @@ fn sdk_call(operation_id: &str) -> Option<SdkCall> {
         "retrieve_subscription" => ("subscriptions", "retrieve"),
         "cancel_subscription" => ("subscriptions", "cancel"),
         "list_subscriptions" => ("subscriptions", "list"),
+        "list_events" => ("events", "list"),
+        "retrieve_event" => ("events", "retrieve"),
+        "create_webhook_endpoint" => ("webhook_endpoints", "create"),
+        "retrieve_webhook_endpoint" => ("webhook_endpoints", "retrieve"),
+        "update_webhook_endpoint" => ("webhook_endpoints", "update"),
+        "delete_webhook_endpoint" => ("webhook_endpoints", "delete"),
+        "list_webhook_endpoints" => ("webhook_endpoints", "list"),
+        "roll_webhook_endpoint_secret" => ("webhook_endpoints", "roll_secret"),
         _ => return None,
     };
     Some(SdkCall { resource, method })
@@ -46,6 +54,10 @@ pub fn example_id(path: &str) -> &'static str {
         "pay_abc123def456"
     } else if path.starts_with("/v1/subscriptions/") {
         "sub_abc123def456"
+    } else if path.starts_with("/v1/events/") {
+        "evt_abc123def456"
+    } else if path.starts_with("/v1/webhook_endpoints/") {
+        "we_abc123def456"
     } else {
         "cus_abc123def456"
     }
@@ -270,8 +282,9 @@ fn javascript(call: &SdkCall, result: &str, id: Option<&str>, params: Option<&Va
         arguments.push(format!("{{\n{fields}\n}}"));
     }
     format!(
-        "const {result} = await shikacreators.{}.{}({})",
-        call.resource,
+        "const {} = await shikacreators.{}.{}({})",
+        camel_case(result),
+        camel_case(call.resource),
         camel_case(call.method),
         arguments.join(", ")
     )
@@ -302,8 +315,9 @@ fn php(call: &SdkCall, result: &str, id: Option<&str>, params: Option<&Value>) -
         arguments.push(format!("[\n{fields}\n]"));
     }
     format!(
-        "${result} = $shikacreators->{}->{}({});",
-        call.resource,
+        "${} = $shikacreators->{}->{}({});",
+        camel_case(result),
+        camel_case(call.resource),
         camel_case(call.method),
         arguments.join(", ")
     )

@@ -1,15 +1,17 @@
 //! Reliability under load and crashes: concurrent clients never see a 5xx or a locked database,
-//! and a SIGKILL loses no acknowledged write and leaves nothing half-written.
+//! and a SIGKILL loses no acknowledged write, no event of one and no delivery of an event, and
+//! leaves nothing half-written.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
+use axum::http::StatusCode;
 use axum::http::{Method, Request};
 use domain::store::testing::TestDatabase;
 use domain::store::Store;
-use domain::{QueryParams, SubscriptionFilter, SubscriptionStatus};
+use domain::{EventFilter, QueryParams, SubscriptionFilter, SubscriptionStatus};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
@@ -17,6 +19,7 @@ use serde_json::{json, Value};
 
 use crate::binary::{create_merchant, Server};
 use crate::helpers::{assert_sound, spawn_app};
+use crate::webhooks::{next, receiver};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixty_four_concurrent_clients_get_no_5xx_and_no_locked_database() {
@@ -99,7 +102,28 @@ async fn sigkill_loses_no_acknowledged_create_and_leaves_nothing_half_written() 
         .as_str()
         .unwrap()
         .to_owned();
-    let mut server = Server::start_with(&database_url, &[("SHIKA_RATE_LIMIT", "0")]);
+    let env = [
+        ("SHIKA_RATE_LIMIT", "0"),
+        ("SHIKA_WEBHOOK_ALLOW_PRIVATE", "1"),
+    ];
+    let mut server = Server::start_with(&database_url, &env);
+    // Every event goes to a receiver here, before the crash and after the restart.
+    let (hook, mut received) = receiver(vec![StatusCode::OK]).await;
+    {
+        let store = Store::open(&database_url).await.unwrap();
+        let tenant = store.authenticate(&key).await.unwrap().unwrap();
+        let input = domain::WebhookEndpointForCreate::from_json(
+            json!({"url": hook, "enabled_events": ["*"]})
+                .as_object()
+                .unwrap(),
+        )
+        .unwrap();
+        store
+            .allow_private_webhooks(true)
+            .insert_webhook_endpoint(&tenant, input)
+            .await
+            .unwrap();
+    }
     let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
     let acknowledged = Arc::new(Mutex::new(HashSet::new()));
     let deleting = Arc::new(Mutex::new(HashSet::new()));
@@ -234,10 +258,62 @@ async fn sigkill_loses_no_acknowledged_create_and_leaves_nothing_half_written() 
         }
     }
     assert!(checked >= 150, "{checked}");
+
+    // Every change has its event and every event its change: each acknowledged create its
+    // `customer.created`, and a `customer.deleted` exactly for the customers that are gone.
+    let mut created = HashSet::new();
+    let mut deleted = HashSet::new();
+    let mut event_ids = HashSet::new();
+    let mut filter = EventFilter::from_query(
+        QueryParams::parse([("limit".to_owned(), "100".to_owned())]).unwrap(),
+    )
+    .unwrap();
+    loop {
+        let page = store.list_events(&tenant, &filter).await.unwrap();
+        for event in &page.data {
+            event_ids.insert(event.id.clone());
+            let object = event.data.object["id"].as_str().unwrap().to_owned();
+            match event.kind {
+                domain::EventType::CustomerCreated => created.insert(object),
+                domain::EventType::CustomerDeleted => deleted.insert(object),
+                _ => true,
+            };
+        }
+        match page.data.last() {
+            Some(last) if page.has_more => {
+                filter.list.cursor = Some(domain::Cursor::StartingAfter(last.id.clone()))
+            }
+            _ => break,
+        }
+    }
+    for id in &acknowledged {
+        assert!(
+            created.contains(id),
+            "acknowledged {id} has no customer.created"
+        );
+    }
+    for id in &created {
+        let exists = store.find_customer(&tenant, id).await.is_ok();
+        assert_eq!(
+            !exists,
+            deleted.contains(id),
+            "{id}: deleted and its event disagree"
+        );
+    }
+
+    // After a restart every event is delivered (at least once), including those queued or in
+    // flight when the process was killed.
+    let _restarted = Server::start_with(&database_url, &env);
+    let mut delivered = HashSet::new();
+    while !event_ids.is_subset(&delivered) {
+        let delivery = next(&mut received).await;
+        delivered.insert(delivery.headers["webhook-id"].to_str().unwrap().to_owned());
+    }
     eprintln!(
-        "crash test: {} creates acknowledged before SIGKILL ({} of them deleted), all found; {checked} subscriptions consistent",
+        "crash test: {} creates acknowledged before SIGKILL ({} of them deleted), all found; {checked} subscriptions consistent; {} events, all delivered after the restart",
         acknowledged.len(),
-        deleting.len()
+        deleting.len(),
+        event_ids.len()
     );
     assert!(acknowledged.len() >= 150);
 }

@@ -1,5 +1,6 @@
 //! Several `shika` processes on one PostgreSQL, as behind a load balancer: a session, an
-//! idempotent replay, the rate limit and a rolled key all hold across processes. Needs a
+//! idempotent replay, the rate limit and a rolled key all hold across processes, and each
+//! webhook delivery is made by one of them only. Needs a
 //! PostgreSQL server (`SHIKA_TEST_POSTGRES_URL`); `make test` starts one and runs these.
 
 use axum::body::Bytes;
@@ -13,6 +14,7 @@ use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
 
 use crate::binary::{create_merchant, Server};
+use crate::webhooks::{next, receiver};
 
 struct Answer {
     status: StatusCode,
@@ -209,4 +211,66 @@ async fn a_key_rolled_through_one_process_stops_working_on_every_process_at_once
         list_with(&b.base, &key.secret).await,
         StatusCode::UNAUTHORIZED
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: make test runs it against a throw-away server"]
+async fn two_processes_deliver_each_event_to_each_endpoint_exactly_once_on_postgres() {
+    let database = TestDatabase::new();
+    assert_eq!(database.backend(), Backend::Postgres);
+    let key = create_merchant(&database.url, "kofi@example.com")["test_secret_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let env = [
+        ("SHIKA_RATE_LIMIT", "0"),
+        ("SHIKA_WEBHOOK_ALLOW_PRIVATE", "1"),
+    ];
+    let a = Server::start_with(&database.url, &env);
+    let b = Server::start_with(&database.url, &env);
+    let (first_url, mut first) = receiver(vec![StatusCode::OK]).await;
+    let (second_url, mut second) = receiver(vec![StatusCode::OK]).await;
+    let auth = bearer(&key);
+    let headers = [
+        ("authorization", auth.as_str()),
+        ("content-type", "application/json"),
+    ];
+    for url in [&first_url, &second_url] {
+        let body = json!({"url": url, "enabled_events": ["customer.created"]}).to_string();
+        let created = send(
+            Method::POST,
+            format!("{}/v1/webhook_endpoints", a.base),
+            &headers,
+            &body,
+        )
+        .await;
+        assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    }
+
+    // Creates through both processes, so both queue deliveries and both workers find them.
+    const CREATES: usize = 40;
+    for i in 0..CREATES {
+        let base = if i % 2 == 0 { &a.base } else { &b.base };
+        let created = send(Method::POST, format!("{base}/v1/customers"), &headers, "{}").await;
+        assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    }
+
+    for received in [&mut first, &mut second] {
+        let mut ids = std::collections::HashSet::new();
+        while ids.len() < CREATES {
+            let delivery = next(received).await;
+            let id = delivery.headers["webhook-id"].to_str().unwrap().to_owned();
+            assert!(ids.insert(id.clone()), "{id} was delivered twice");
+        }
+    }
+    // Every delivery is recorded as done by now; none is left to be sent again.
+    let store = Store::open(&database.url).await.unwrap();
+    loop {
+        match store.next_delivery_due().await.unwrap() {
+            None => break,
+            Some(_) => tokio::task::yield_now().await,
+        }
+    }
+    assert!(first.try_recv().is_err(), "a delivery came twice");
+    assert!(second.try_recv().is_err(), "a delivery came twice");
 }

@@ -22,14 +22,14 @@ use crate::helpers::{spawn_app, TestApp};
 
 /// What a receiver got: its headers and raw body.
 #[derive(Debug, Clone)]
-struct Received {
-    headers: HeaderMap,
-    body: String,
+pub struct Received {
+    pub headers: HeaderMap,
+    pub body: String,
 }
 
 /// A receiver on 127.0.0.1: answers each POST to `/hook` with the next status of `answers`
 /// (the last one repeated), and reports every request it got.
-async fn receiver(answers: Vec<StatusCode>) -> (String, mpsc::UnboundedReceiver<Received>) {
+pub async fn receiver(answers: Vec<StatusCode>) -> (String, mpsc::UnboundedReceiver<Received>) {
     let (sender, received) = mpsc::unbounded_channel();
     let answers = Arc::new(Mutex::new(answers));
     let app = Router::new()
@@ -63,7 +63,7 @@ async fn receiver(answers: Vec<StatusCode>) -> (String, mpsc::UnboundedReceiver<
 }
 
 /// The next request the receiver got, failing the test if none comes within 20 s.
-async fn next(received: &mut mpsc::UnboundedReceiver<Received>) -> Received {
+pub async fn next(received: &mut mpsc::UnboundedReceiver<Received>) -> Received {
     tokio::time::timeout(Duration::from_secs(20), received.recv())
         .await
         .expect("no delivery within 20 s")
