@@ -17,6 +17,7 @@ require_once __DIR__ . '/src/Exception/AuthenticationException.php';
 require_once __DIR__ . '/src/Exception/IdempotencyException.php';
 require_once __DIR__ . '/src/Exception/InvalidRequestException.php';
 require_once __DIR__ . '/src/Exception/RateLimitException.php';
+require_once __DIR__ . '/src/Exception/SignatureVerificationException.php';
 
 require_once __DIR__ . '/src/ShikaObject.php';
 require_once __DIR__ . '/src/Page.php';
@@ -25,6 +26,8 @@ require_once __DIR__ . '/src/SearchResult.php';
 require_once __DIR__ . '/src/Customer.php';
 require_once __DIR__ . '/src/Payment.php';
 require_once __DIR__ . '/src/Subscription.php';
+require_once __DIR__ . '/src/Event.php';
+require_once __DIR__ . '/src/WebhookEndpoint.php';
 
 require_once __DIR__ . '/src/Operations.php';
 require_once __DIR__ . '/src/RequestOptions.php';
@@ -34,5 +37,9 @@ require_once __DIR__ . '/src/Service/AbstractService.php';
 require_once __DIR__ . '/src/Service/CustomerService.php';
 require_once __DIR__ . '/src/Service/PaymentService.php';
 require_once __DIR__ . '/src/Service/SubscriptionService.php';
+require_once __DIR__ . '/src/Service/EventService.php';
+require_once __DIR__ . '/src/Service/WebhookEndpointService.php';
+
+require_once __DIR__ . '/src/Webhook.php';
 
 require_once __DIR__ . '/src/ShikaCreatorsClient.php';

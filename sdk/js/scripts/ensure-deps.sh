@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs the dev tooling (typescript, openapi-typescript, @types/node) from package-lock.json
-# with `npm ci`, only when node_modules is missing or older than the lockfile: a stamp in
-# node_modules records the lockfile's hash it was installed from.
+# Installs the dev tooling (typescript, openapi-typescript, @types/node, and standardwebhooks for
+# the tests) from package-lock.json with `npm ci`, only when node_modules is missing or older than
+# the lockfile: a stamp in node_modules records the lockfile's hash it was installed from.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want=$(sha256sum package-lock.json | cut -d' ' -f1)

@@ -1,9 +1,10 @@
 // The client class, `ShikaCreators`: its configuration, and its resources (`customers`,
-// `payments`, `subscriptions`), whose methods are built from the operations table with their
-// types taken from the generated OpenAPI types (lists and searches answer lazy, iterable pages).
-// Error classes hang off it as static properties (`ShikaCreators.InvalidRequestError`), and
-// public types off its namespace (`ShikaCreators.Customer`), so that the CommonJS
-// `module.exports = ShikaCreators` carries all.
+// `payments`, `subscriptions`, `events`, `webhookEndpoints`), whose methods are built from the
+// operations table with their types taken from the generated OpenAPI types (lists and searches
+// answer lazy, iterable pages), and `webhooks`, the delivery verifier. Error classes and
+// `webhooks` hang off it as static properties (`ShikaCreators.InvalidRequestError`,
+// `ShikaCreators.webhooks`, which needs no API key), and public types off its namespace
+// (`ShikaCreators.Customer`), so that the CommonJS `module.exports = ShikaCreators` carries all.
 
 import * as errorClasses from './errors.js';
 import { call, type RequestOptions } from './http.js';
@@ -21,6 +22,7 @@ import {
 import type * as T from './types.js';
 import type { BodyOf, QueryOf, ResultOf, ShikaResponse } from './types.js';
 import { VERSION } from './version.js';
+import { webhooks, type Webhooks } from './webhooks.js';
 
 export interface ShikaCreatorsConfig {
   /** The API's address. Default: env `SHIKA_BASE_URL`, else `http://127.0.0.1:3000`. */
@@ -78,14 +80,21 @@ export class ShikaCreators {
   static readonly RateLimitError = errorClasses.RateLimitError;
   static readonly APIError = errorClasses.APIError;
   static readonly APIConnectionError = errorClasses.APIConnectionError;
+  static readonly SignatureVerificationError = errorClasses.SignatureVerificationError;
   static readonly errors = errorClasses.errors;
   // For CommonJS callers: `require('shikacreators').ShikaCreators` and `.default` are the class too.
   static readonly ShikaCreators: typeof ShikaCreators = this;
   static readonly default: typeof ShikaCreators = this;
+  /** Verifying webhook deliveries, without a client: `ShikaCreators.webhooks.constructEvent(…)`. */
+  static readonly webhooks: Webhooks = webhooks;
 
   readonly customers: Resource<'customers'>;
   readonly payments: Resource<'payments'>;
   readonly subscriptions: Resource<'subscriptions'>;
+  readonly events: Resource<'events'>;
+  readonly webhookEndpoints: Resource<'webhookEndpoints'>;
+  /** Verifying webhook deliveries: `shikacreators.webhooks.constructEvent(body, headers, secret)`. */
+  readonly webhooks: Webhooks = webhooks;
 
   // Private (#) so that the key never shows in console.log, util.inspect or JSON.stringify.
   readonly #transport: Transport;
@@ -107,6 +116,8 @@ export class ShikaCreators {
     this.customers = this.#resource('customers');
     this.payments = this.#resource('payments');
     this.subscriptions = this.#resource('subscriptions');
+    this.events = this.#resource('events');
+    this.webhookEndpoints = this.#resource('webhookEndpoints');
   }
 
   /** The base URL requests go to. */
@@ -126,7 +137,7 @@ export class ShikaCreators {
   #method(label: string, spec: OperationSpec): (...args: unknown[]) => unknown {
     const placeholders = [...spec.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
     const paged = spec.list === true || spec.search === true;
-    const takesParams = spec.method === 'POST' || spec.method === 'PATCH' || paged;
+    const takesParams = spec.noParams !== true && (spec.method === 'POST' || spec.method === 'PATCH' || paged);
     const transport = this.#transport;
     return (...args: unknown[]) => {
       const ids = args.slice(0, placeholders.length);
@@ -195,6 +206,10 @@ export declare namespace ShikaCreators {
   export type DeletedCustomer = T.DeletedCustomer;
   export type Payment = T.Payment;
   export type Subscription = T.Subscription;
+  export type Event = T.Event;
+  export type EventType = T.EventType;
+  export type WebhookEndpoint = T.WebhookEndpoint;
+  export type DeletedWebhookEndpoint = T.DeletedWebhookEndpoint;
   export type Metadata = T.Metadata;
   export type ErrorBody = T.ErrorBody;
   export type CustomerCreateParams = T.CustomerCreateParams;
@@ -208,6 +223,10 @@ export declare namespace ShikaCreators {
   export type PaymentListParams = T.PaymentListParams;
   export type SubscriptionCreateParams = T.SubscriptionCreateParams;
   export type SubscriptionListParams = T.SubscriptionListParams;
+  export type EventListParams = T.EventListParams;
+  export type WebhookEndpointCreateParams = T.WebhookEndpointCreateParams;
+  export type WebhookEndpointUpdateParams = T.WebhookEndpointUpdateParams;
+  export type WebhookEndpointListParams = T.WebhookEndpointListParams;
   export type ShikaResponse<R> = T.ShikaResponse<R>;
   export type ListPage<I> = import('./pagination.js').ListPage<I>;
   export type ListPromise<I extends { id: string }> = import('./pagination.js').ListPromise<I>;
@@ -216,6 +235,10 @@ export declare namespace ShikaCreators {
   export type RequestOptions = import('./http.js').RequestOptions;
   export type LastResponse = import('./http.js').LastResponse;
   export type Config = ShikaCreatorsConfig;
+  export type Webhooks = import('./webhooks.js').Webhooks;
+  export type WebhookHeaders = import('./webhooks.js').WebhookHeaders;
+  export type WebhookBody = import('./webhooks.js').WebhookBody;
+  export type TestHeadersParams = import('./webhooks.js').TestHeadersParams;
   export type ShikaError = errorClasses.ShikaError;
   export type InvalidRequestError = errorClasses.InvalidRequestError;
   export type AuthenticationError = errorClasses.AuthenticationError;
@@ -223,6 +246,7 @@ export declare namespace ShikaCreators {
   export type RateLimitError = errorClasses.RateLimitError;
   export type APIError = errorClasses.APIError;
   export type APIConnectionError = errorClasses.APIConnectionError;
+  export type SignatureVerificationError = errorClasses.SignatureVerificationError;
 }
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {

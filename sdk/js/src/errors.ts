@@ -1,5 +1,6 @@
 // The error classes: one base class, `ShikaError`, and one subclass per API error `type`
-// (plus `APIConnectionError` for failures below HTTP), and the mapping from a response to them.
+// (plus `APIConnectionError` for failures below HTTP, and `SignatureVerificationError` for a
+// webhook delivery that fails verification), and the mapping from a response to them.
 
 /** The `error` member of an API error body, as the server sends it. */
 export interface RawErrorBody {
@@ -64,6 +65,12 @@ export class RateLimitError extends ShikaError {}
 export class APIError extends ShikaError {}
 /** No HTTP answer: connection refused or reset, DNS failure, timeout. */
 export class APIConnectionError extends ShikaError {}
+/**
+ * `webhooks.constructEvent` refused a delivery: a header missing or malformed, a timestamp
+ * outside the tolerance, no signature matching the secret, an unusable secret, or a body that
+ * is not a JSON object. `headers` holds the delivery's `webhook-*` headers and `raw` its body.
+ */
+export class SignatureVerificationError extends ShikaError {}
 
 /** Every error class, keyed by name: attached to the client class as static properties. */
 export const errors = {
@@ -74,6 +81,7 @@ export const errors = {
   RateLimitError,
   APIError,
   APIConnectionError,
+  SignatureVerificationError,
 } as const;
 
 const BY_TYPE: Record<string, typeof ShikaError> = {
@@ -87,6 +95,7 @@ const BY_TYPE: Record<string, typeof ShikaError> = {
 function defaultType(cls: typeof ShikaError): string {
   for (const [type, c] of Object.entries(BY_TYPE)) if (c === cls) return type;
   if (cls === APIConnectionError) return 'api_connection_error';
+  if (cls === SignatureVerificationError) return 'signature_verification_error';
   return 'api_error';
 }
 

@@ -1,5 +1,5 @@
 // The package's ES module entry: `import ShikaCreators from 'shikacreators'`, plus named exports
-// of the error classes and every public type. (CommonJS callers get cjs.ts instead.)
+// of the error classes, `webhooks` and every public type. (CommonJS callers get cjs.ts instead.)
 
 import { ShikaCreators } from './client.js';
 
@@ -14,6 +14,7 @@ export {
   RateLimitError,
   APIError,
   APIConnectionError,
+  SignatureVerificationError,
   errors,
 } from './errors.js';
 export type { RequestOptions, LastResponse } from './http.js';
@@ -22,4 +23,6 @@ export type { ListPage, ListEnvelope, SearchPage, SearchEnvelope } from './pagin
 export { OPERATIONS, EXEMPT_OPERATIONS } from './operations.js';
 export type { OperationSpec } from './operations.js';
 export { VERSION } from './version.js';
+export { webhooks } from './webhooks.js';
+export type { Webhooks, WebhookHeaders, WebhookBody, TestHeadersParams } from './webhooks.js';
 export type * from './types.js';

@@ -18,6 +18,11 @@ export interface OperationSpec {
    * by `next_page`).
    */
   readonly search?: true;
+  /**
+   * A POST that takes no parameters (an action such as `roll_secret`): the method's arguments are
+   * the path ids, then the options.
+   */
+  readonly noParams?: true;
 }
 
 export const OPERATIONS = {
@@ -56,6 +61,23 @@ export const OPERATIONS = {
     retrieve: { operationId: 'retrieve_subscription', method: 'GET', path: '/v1/subscriptions/{id}' },
     list: { operationId: 'list_subscriptions', method: 'GET', path: '/v1/subscriptions', list: true },
     cancel: { operationId: 'cancel_subscription', method: 'DELETE', path: '/v1/subscriptions/{id}' },
+  },
+  events: {
+    retrieve: { operationId: 'retrieve_event', method: 'GET', path: '/v1/events/{id}' },
+    list: { operationId: 'list_events', method: 'GET', path: '/v1/events', list: true },
+  },
+  webhookEndpoints: {
+    create: { operationId: 'create_webhook_endpoint', method: 'POST', path: '/v1/webhook_endpoints' },
+    retrieve: { operationId: 'retrieve_webhook_endpoint', method: 'GET', path: '/v1/webhook_endpoints/{id}' },
+    update: { operationId: 'update_webhook_endpoint', method: 'PATCH', path: '/v1/webhook_endpoints/{id}' },
+    delete: { operationId: 'delete_webhook_endpoint', method: 'DELETE', path: '/v1/webhook_endpoints/{id}' },
+    list: { operationId: 'list_webhook_endpoints', method: 'GET', path: '/v1/webhook_endpoints', list: true },
+    rollSecret: {
+      operationId: 'roll_webhook_endpoint_secret',
+      method: 'POST',
+      path: '/v1/webhook_endpoints/{id}/roll_secret',
+      noParams: true,
+    },
   },
 } as const satisfies Record<string, Record<string, OperationSpec>>;
 

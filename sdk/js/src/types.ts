@@ -25,10 +25,11 @@ type Nested<Q> = Simplify<
   }
 >;
 
-/** The JSON body of an operation (POST/PATCH). */
-export type BodyOf<Id> = NonNullable<Operation<Id>['requestBody']> extends { content: { 'application/json': infer B } }
-  ? B
-  : never;
+/** The JSON body of an operation (POST/PATCH); `never` when it takes none (e.g. `roll_secret`). */
+export type BodyOf<Id> = JsonBody<NonNullable<Operation<Id>['requestBody']>>;
+// A type parameter, so that it distributes: `never` (no request body) stays `never` instead of
+// matching the pattern with `B` unknown.
+type JsonBody<R> = R extends { content: { 'application/json': infer B } } ? B : never;
 /** The query parameters of an operation, nested the SDK's way. */
 export type QueryOf<Id> = Operation<Id>['parameters'] extends { query?: infer Q } ? Nested<NonNullable<Q>> : never;
 /** The 200 answer of an operation. */
@@ -44,6 +45,13 @@ export type Customer = Schemas['Customer'];
 export type DeletedCustomer = Schemas['DeletedCustomer'];
 export type Payment = Schemas['Payment'];
 export type Subscription = Schemas['Subscription'];
+/** A change, as `events.list()` and webhook deliveries give it (`data.object`, `data.previous_attributes`). */
+export type Event = Schemas['Event'];
+/** `customer.created`, `customer.updated`, … */
+export type EventType = Schemas['EventType'];
+/** Where events are delivered; `secret` only in the answers to `create` and `rollSecret`. */
+export type WebhookEndpoint = Schemas['WebhookEndpoint'];
+export type DeletedWebhookEndpoint = Schemas['DeletedWebhookEndpoint'];
 export type Metadata = Schemas['Metadata'];
 /** A page of `customers.search()`: `data`, `has_more`, `next_page`, `url`. */
 export type CustomerSearchResult = Schemas['CustomerSearchResult'];
@@ -61,3 +69,7 @@ export type PaymentCreateParams = BodyOf<'create_payment'>;
 export type PaymentListParams = QueryOf<'list_payments'>;
 export type SubscriptionCreateParams = BodyOf<'create_subscription'>;
 export type SubscriptionListParams = QueryOf<'list_subscriptions'>;
+export type EventListParams = QueryOf<'list_events'>;
+export type WebhookEndpointCreateParams = BodyOf<'create_webhook_endpoint'>;
+export type WebhookEndpointUpdateParams = BodyOf<'update_webhook_endpoint'>;
+export type WebhookEndpointListParams = QueryOf<'list_webhook_endpoints'>;

@@ -1,6 +1,7 @@
 // Test helpers: the server under test (from end2end/with-server.sh's environment), fresh
-// merchants with their own keys, and small local HTTP proxies that forward to the server, answer
-// on its behalf, or drop an answer — to produce real failures and observe what the SDK sends.
+// merchants with their own keys, small local HTTP proxies that forward to the server, answer
+// on its behalf, or drop an answer — to produce real failures and observe what the SDK sends —
+// and a local receiver of webhook deliveries.
 
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -121,6 +122,49 @@ export async function startProxy(decide = () => 'forward') {
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * A webhook receiver on 127.0.0.1 (port 0: the system picks): answers every request 200 and keeps
+ * it as `{method, url, headers, body}` (the raw body as a Buffer). `next(timeoutMs)` resolves with
+ * the next request not yet taken — waiting for it if none came yet — and rejects after the
+ * timeout.
+ */
+export async function startWebhookReceiver() {
+  const received = [];
+  const waiting = [];
+  const server = http.createServer(async (req, res) => {
+    const delivery = { method: req.method, url: req.url, headers: req.headers, body: await readBody(req) };
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('ok');
+    const waiter = waiting.shift();
+    if (waiter) waiter(delivery);
+    else received.push(delivery);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    next(timeoutMs) {
+      if (received.length > 0) return Promise.resolve(received.shift());
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiting.splice(waiting.indexOf(take), 1);
+          reject(new Error(`no webhook delivery within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const take = (delivery) => {
+          clearTimeout(timer);
+          resolve(delivery);
+        };
+        waiting.push(take);
+      });
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
         server.close(() => resolve());
       }),
   };

@@ -68,6 +68,16 @@ describe('OpenAPI document of the live server', () => {
     }
   });
 
+  test('methods that take no parameters are exactly the POST and PATCH operations without a request body', () => {
+    for (const methods of Object.values(OPERATIONS)) {
+      for (const spec of Object.values(methods)) {
+        const operation = document.paths[spec.path][spec.method.toLowerCase()];
+        const takesBody = spec.method === 'POST' || spec.method === 'PATCH';
+        assert.equal(spec.noParams === true, takesBody && operation.requestBody === undefined, spec.operationId);
+      }
+    }
+  });
+
   test('src/generated/openapi.ts is what the live document generates', async () => {
     const committed = await readFile(OUTPUT, 'utf8');
     const fresh = await generate(document);

@@ -23,7 +23,7 @@ const pkg = JSON.parse(readFileSync(path.join(sdkDir, 'package.json'), 'utf8'));
 
 const ERROR_CLASSES = [
   'ShikaError', 'InvalidRequestError', 'AuthenticationError', 'IdempotencyError',
-  'RateLimitError', 'APIError', 'APIConnectionError',
+  'RateLimitError', 'APIError', 'APIConnectionError', 'SignatureVerificationError',
 ];
 
 describe('entry points', () => {
@@ -36,6 +36,8 @@ describe('entry points', () => {
       assert.equal(ShikaCreators[name], named[name], name);
     }
     assert.equal(named.VERSION, pkg.version);
+    assert.equal(typeof named.webhooks.constructEvent, 'function');
+    assert.equal(ShikaCreators.webhooks, named.webhooks);
   });
 
   test('CommonJS: require() gives the class itself, with the error classes as properties', () => {
@@ -47,6 +49,8 @@ describe('entry points', () => {
     for (const name of ERROR_CLASSES) assert.equal(typeof Required[name], 'function', name);
     assert.ok(new Required.InvalidRequestError({ message: 'x' }) instanceof Required.ShikaError);
     assert.equal(typeof new Required('sk_test_x').customers.list, 'function');
+    assert.equal(typeof Required.webhooks.constructEvent, 'function');
+    assert.equal(new Required('sk_test_x').webhooks, Required.webhooks);
     assert.match(require.resolve('shikacreators'), /dist[/\\]cjs[/\\]cjs\.js$/);
   });
 

@@ -22,6 +22,9 @@ use ShikaCreators\Exception\ShikaException;
  */
 final class ApiRequestor
 {
+    /** The body parameters of the API that take a JSON list (of strings). */
+    private const LIST_PARAMETERS = ['enabled_events'];
+
     /** @var \Closure(): ?string held in a closure so var_dump/var_export never show the key */
     private readonly \Closure $apiKey;
 
@@ -296,16 +299,24 @@ final class ApiRequestor
     }
 
     /**
-     * The JSON body. PHP cannot tell an empty object from an empty list, and no parameter of
-     * the API takes a list, so an empty array is sent as `{}` (`'metadata' => []` is an object).
+     * The JSON body. PHP cannot tell an empty object from an empty list, so an empty array is
+     * sent as `{}` (`'metadata' => []` is an object), except as a parameter of LIST_PARAMETERS,
+     * which is always sent as a JSON list (`'enabled_events' => []` is `[]`, even after an
+     * array_filter() left gaps in its keys).
      *
      * @param array<array-key, mixed> $params
      */
     private static function encodeBody(array $params): string
     {
+        $body = [];
+        foreach ($params as $name => $value) {
+            $body[$name] = in_array($name, self::LIST_PARAMETERS, true) && is_array($value)
+                ? array_values($value)
+                : self::objectsForEmptyArrays($value);
+        }
         try {
             return json_encode(
-                self::objectsForEmptyArrays($params),
+                $body === [] ? new \stdClass() : $body,
                 JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION,
             );
         } catch (\JsonException $e) {

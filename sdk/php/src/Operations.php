@@ -38,6 +38,18 @@ final class Operations
             'list' => ['GET', '/v1/subscriptions'],
             'cancel' => ['DELETE', '/v1/subscriptions/{id}'],
         ],
+        'events' => [
+            'retrieve' => ['GET', '/v1/events/{id}'],
+            'list' => ['GET', '/v1/events'],
+        ],
+        'webhookEndpoints' => [
+            'create' => ['POST', '/v1/webhook_endpoints'],
+            'retrieve' => ['GET', '/v1/webhook_endpoints/{id}'],
+            'update' => ['PATCH', '/v1/webhook_endpoints/{id}'],
+            'delete' => ['DELETE', '/v1/webhook_endpoints/{id}'],
+            'list' => ['GET', '/v1/webhook_endpoints'],
+            'rollSecret' => ['POST', '/v1/webhook_endpoints/{id}/roll_secret'],
+        ],
     ];
 
     /** resource => the service class the client exposes it as (`$shikacreators->customers`). */
@@ -45,6 +57,8 @@ final class Operations
         'customers' => Service\CustomerService::class,
         'payments' => Service\PaymentService::class,
         'subscriptions' => Service\SubscriptionService::class,
+        'events' => Service\EventService::class,
+        'webhookEndpoints' => Service\WebhookEndpointService::class,
     ];
 
     /** The API's `object` value => the class its objects become; any other is a ShikaObject. */
@@ -52,6 +66,8 @@ final class Operations
         'customer' => Customer::class,
         'payment' => Payment::class,
         'subscription' => Subscription::class,
+        'event' => Event::class,
+        'webhook_endpoint' => WebhookEndpoint::class,
         'list' => Collection::class,
         'search_result' => SearchResult::class,
     ];

@@ -39,6 +39,8 @@ final class ShikaCreatorsClient
     public readonly Service\CustomerService $customers;
     public readonly Service\PaymentService $payments;
     public readonly Service\SubscriptionService $subscriptions;
+    public readonly Service\EventService $events;
+    public readonly Service\WebhookEndpointService $webhookEndpoints;
 
     private readonly string $baseUrl;
     private readonly ApiRequestor $requestor;

@@ -10,3 +10,4 @@ declare(strict_types=1);
 require __DIR__ . '/../init.php';
 require __DIR__ . '/Support/Proxy.php';
 require __DIR__ . '/Support/TestCase.php';
+require __DIR__ . '/Support/WebhookReceiver.php';

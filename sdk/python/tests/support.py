@@ -1,18 +1,21 @@
-"""Test helpers: a scriptable HTTP proxy on 127.0.0.1 in front of the real server, merchants
-made with the `shika` binary, and unique emails."""
+"""Test helpers: a scriptable HTTP proxy on 127.0.0.1 in front of the real server, a webhook
+receiver, merchants made with the `shika` binary, and unique emails."""
 
 from __future__ import annotations
 
+import email.message
 import http.client
 import json
 import os
+import queue
 import subprocess
 import threading
+import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Deque, Dict, List, Optional, Tuple
+from typing import Any, Callable, Deque, Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 BASE_URL = os.environ.get("SHIKA_BASE_URL", "")
@@ -219,6 +222,72 @@ class Proxy:
 
     def __exit__(self, *exc: object) -> None:
         self._released.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+
+@dataclass
+class Delivery:
+    """One request the receiver got, as a webhook handler sees it: the raw body and headers."""
+
+    method: str
+    path: str
+    headers: email.message.Message  # http.server's: case-insensitive names
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class Receiver:
+    """A webhook receiver on 127.0.0.1 (a free port): records every request and answers 204, so
+    the server counts each delivery as done at once."""
+
+    def __init__(self) -> None:
+        self._received: queue.Queue[Delivery] = queue.Queue()
+        received = self._received
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                self.send_response(204)
+                self.end_headers()
+                received.put(Delivery(self.command, self.path, self.headers, body))
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def wait_for(self, matches: Callable[[Delivery], bool], timeout: float = 20.0) -> Delivery:
+        """The first delivery that `matches`, as soon as it arrives; others are passed over (the
+        server delivers at least once, so a repeat may come too)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            try:
+                delivery = self._received.get(timeout=max(remaining, 0))
+            except queue.Empty:
+                raise AssertionError(f"no matching delivery within {timeout} s") from None
+            if matches(delivery):
+                return delivery
+
+    def __enter__(self) -> Receiver:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)

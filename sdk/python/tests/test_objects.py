@@ -66,15 +66,38 @@ def test_objects_copy_and_pickle() -> None:
 
 
 def test_unknown_kinds_stay_plain_objects() -> None:
+    payout = convert(
+        {
+            "id": "po_1",
+            "object": "payout",
+            "destination": {"object": {"id": "cus_1", "object": "customer"}},
+        }
+    )
+    assert type(payout) is shikacreators.ShikaObject
+    assert type(payout.destination.object) is shikacreators.Customer
+
+
+def test_events_and_their_objects_are_typed() -> None:
     event = convert(
         {
             "id": "evt_1",
             "object": "event",
-            "data": {"object": {"id": "cus_1", "object": "customer"}},
+            "type": "customer.updated",
+            "data": {
+                "object": {"id": "cus_1", "object": "customer"},
+                "previous_attributes": {"metadata": {"vip": None}},
+            },
         }
     )
-    assert type(event) is shikacreators.ShikaObject
+    assert type(event) is shikacreators.Event
+    # `data` has a key named "object" that is not a kind: it stays a plain ShikaObject.
+    assert type(event.data) is shikacreators.ShikaObject
     assert type(event.data.object) is shikacreators.Customer
+    assert event.data.previous_attributes.metadata.vip is None
+    endpoint = convert({"id": "we_1", "object": "webhook_endpoint", "enabled_events": ["*"]})
+    assert type(endpoint) is shikacreators.WebhookEndpoint
+    deleted = convert({"id": "we_1", "object": "webhook_endpoint", "deleted": True})
+    assert type(deleted) is shikacreators.DeletedObject
 
 
 def test_query_form() -> None:

@@ -159,6 +159,9 @@ def response_schema(doc: Dict[str, Any], op: Operation) -> Dict[str, Any]:
         ("customers", "delete", shikacreators.DeletedObject),
         ("payments", "retrieve", shikacreators.Payment),
         ("subscriptions", "retrieve", shikacreators.Subscription),
+        ("events", "retrieve", shikacreators.Event),
+        ("webhook_endpoints", "retrieve", shikacreators.WebhookEndpoint),
+        ("webhook_endpoints", "delete", shikacreators.DeletedObject),
     ],
 )
 def test_object_classes_have_the_schemas_fields(
@@ -178,6 +181,8 @@ def test_list_methods_answer_lists_of_their_class(doc: Dict[str, Any]) -> None:
                 ("customers", shikacreators.Customer),
                 ("payments", shikacreators.Payment),
                 ("subscriptions", shikacreators.Subscription),
+                ("events", shikacreators.Event),
+                ("webhook_endpoints", shikacreators.WebhookEndpoint),
             )
         )
     }

@@ -49,7 +49,7 @@ def test_works_on_python_3_9(tmp_path: Path) -> None:
     )
     script = textwrap.dedent(
         """
-        import os, sys, shikacreators
+        import base64, hashlib, hmac, os, sys, time, shikacreators
         assert sys.version_info[:2] == (3, 9)
         client = shikacreators.Client(os.environ["KEY"])
         made = [
@@ -62,6 +62,25 @@ def test_works_on_python_3_9(tmp_path: Path) -> None:
             client.customers.create(email="nope")
         except shikacreators.InvalidRequestError as error:
             assert error.param == "email"
+        assert len(list(client.events.list(type="customer.*", limit=2))) == 3
+        key = b"k" * 24
+        body = b'{"id":"evt_1","object":"event","data":{"object":{"object":"customer"}}}'
+        at = str(int(time.time()))
+        digest = hmac.new(key, b"evt_1." + at.encode() + b"." + body, hashlib.sha256).digest()
+        headers = {
+            "Webhook-Id": "evt_1",
+            "Webhook-Timestamp": at,
+            "Webhook-Signature": "v1," + base64.b64encode(digest).decode(),
+        }
+        secret = "whsec_" + base64.b64encode(key).decode()
+        event = shikacreators.Webhook.construct_event(body, headers, secret)
+        assert type(event.data.object) is shikacreators.Customer
+        try:
+            shikacreators.Webhook.construct_event(body + b" ", headers, secret)
+        except shikacreators.SignatureVerificationError as error:
+            assert "No signature" in error.message
+        else:
+            raise AssertionError("a tampered body was accepted")
         print("ok")
         """
     )

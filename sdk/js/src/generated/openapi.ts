@@ -110,6 +110,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List events
+         * @description Newest first. Events are kept at least 30 days.
+         */
+        get: operations["list_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve an event */
+        get: operations["retrieve_event"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -205,6 +242,75 @@ export interface paths {
          * @description Cancelling a canceled subscription answers it unchanged.
          */
         delete: operations["cancel_subscription"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook_endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description Newest first.
+         */
+        get: operations["list_webhook_endpoints"];
+        put?: never;
+        /**
+         * Create a webhook endpoint
+         * @description The answer holds the endpoint's signing `secret`, shown only this once (and after a roll). The URL must reach the public internet: an address that is, or resolves to, loopback, a private network or link-local is refused.
+         */
+        post: operations["create_webhook_endpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook_endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a webhook endpoint */
+        get: operations["retrieve_webhook_endpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description No delivery to it is attempted afterwards.
+         */
+        delete: operations["delete_webhook_endpoint"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a webhook endpoint
+         * @description Only the fields sent change. `disabled: true` holds its deliveries until it is enabled again.
+         */
+        patch: operations["update_webhook_endpoint"];
+        trace?: never;
+    };
+    "/v1/webhook_endpoints/{id}/roll_secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Roll a webhook endpoint's secret
+         * @description Answers the endpoint with a new `secret`. For 24 hours deliveries carry a signature by the old secret too, so receivers can switch without missing one.
+         */
+        post: operations["roll_webhook_endpoint_secret"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -314,12 +420,21 @@ export interface components {
             /** @enum {string} */
             object: "customer";
         };
+        /** @description The answer to a delete. */
+        DeletedWebhookEndpoint: {
+            deleted: boolean;
+            id: string;
+            /** @enum {string} */
+            object: "webhook_endpoint";
+        };
         /**
          * @description A plausible email address (one `@`, a dot in the domain, no spaces), stored trimmed.
          * @example customer@example.com
          */
         Email: string;
         EmailInput: components["schemas"]["Email"] | string;
+        /** @enum {string} */
+        EndpointStatus: "enabled" | "disabled";
         /** @description The error object every failed request answers with. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -335,6 +450,77 @@ export interface components {
         };
         /** @enum {string} */
         ErrorType: "invalid_request_error" | "authentication_error" | "idempotency_error" | "rate_limit_error" | "api_error";
+        /**
+         * @description One recorded change, as the API answers it and webhooks deliver it.
+         * @example {
+         *       "created_at": "2024-01-15T10:00:00.123Z",
+         *       "data": {
+         *         "object": {
+         *           "created_at": "2024-01-14T09:00:00.000Z",
+         *           "email": null,
+         *           "id": "cus_abc123def456",
+         *           "metadata": {
+         *             "vip": "true"
+         *           },
+         *           "name": "Jane Doe",
+         *           "object": "customer",
+         *           "phone": null,
+         *           "updated_at": "2024-01-15T10:00:00.123Z"
+         *         },
+         *         "previous_attributes": {
+         *           "metadata": {
+         *             "vip": null
+         *           },
+         *           "name": "John Doe",
+         *           "updated_at": "2024-01-14T09:00:00.000Z"
+         *         }
+         *       },
+         *       "id": "evt_1Kq2sYbW3mXc9LpQ0aZr7TgH",
+         *       "livemode": false,
+         *       "object": "event",
+         *       "type": "customer.updated"
+         *     }
+         */
+        Event: {
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["EventData"];
+            id: string;
+            livemode: boolean;
+            /** @enum {string} */
+            object: "event";
+            type: components["schemas"]["EventType"];
+        };
+        /** @description The object after the change and, for updates, what its changed fields were before. */
+        EventData: {
+            /**
+             * @description The object exactly as the API answered it right after the change (for a delete, as it
+             *     was when deleted).
+             */
+            object: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Updates only: the old value of every top-level field that changed; of `metadata`, only
+             *     the keys that changed, a key that did not exist before as `null`.
+             */
+            previous_attributes?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        EventList: {
+            data: components["schemas"]["Event"][];
+            /** @description Whether more objects lie beyond this page in the direction of travel. */
+            has_more: boolean;
+            /** @enum {string} */
+            object: "list";
+            /** @description The list's path, without the query. */
+            url: string;
+        };
+        /**
+         * @description What happened. Each later resource adds its own types in the change that adds it.
+         * @enum {string}
+         */
+        EventType: "customer.created" | "customer.updated" | "customer.deleted" | "payment.created" | "subscription.created" | "subscription.canceled";
         /** @enum {string} */
         Interval: "day" | "week" | "month" | "year";
         /**
@@ -463,6 +649,65 @@ export interface components {
          * @example 2024-01-15T10:00:00.000Z
          */
         Timestamp: string;
+        /** @description A URL of the merchant's that receives events. */
+        WebhookEndpoint: {
+            created_at: components["schemas"]["Timestamp"];
+            description: string | null;
+            enabled_events: string[];
+            id: string;
+            metadata: components["schemas"]["Metadata"];
+            /** @enum {string} */
+            object: "webhook_endpoint";
+            /**
+             * @description Only in the answers to the create and to `roll_secret`.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret?: string | null;
+            status: components["schemas"]["EndpointStatus"];
+            updated_at: components["schemas"]["Timestamp"];
+            url: string;
+        };
+        /**
+         * @description A new endpoint, every field checked.
+         * @example {
+         *       "description": "CRM sync",
+         *       "enabled_events": [
+         *         "customer.*"
+         *       ],
+         *       "url": "https://example.com/shika/webhooks"
+         *     }
+         */
+        WebhookEndpointForCreate: {
+            description?: string | null;
+            /** @description Event types, `resource.*` prefixes, or `["*"]` for every event. */
+            enabled_events: string[];
+            metadata?: components["schemas"]["MetadataInput"] | null;
+            url: string;
+        };
+        /**
+         * @description Changes to an endpoint: only the fields sent change.
+         * @example {
+         *       "disabled": true
+         *     }
+         */
+        WebhookEndpointForUpdate: {
+            /** @description `null` or `""` clears it. */
+            description?: string | null;
+            /** @description `true` stops deliveries (they wait, and resume when enabled again); `false` resumes them. */
+            disabled?: boolean | null;
+            enabled_events?: string[] | null;
+            metadata?: components["schemas"]["MetadataInput"] | null;
+            url?: string | null;
+        };
+        WebhookEndpointList: {
+            data: components["schemas"]["WebhookEndpoint"][];
+            /** @description Whether more objects lie beyond this page in the direction of travel. */
+            has_more: boolean;
+            /** @enum {string} */
+            object: "list";
+            /** @description The list's path, without the query. */
+            url: string;
+        };
     };
     responses: {
         /** @description Bad Request */
@@ -669,7 +914,7 @@ export interface operations {
                  *     (several keys must all match; at most 10).
                  */
                 metadata?: {
-                    [key: string]: string;
+                    [key: string]: unknown;
                 };
             };
             header?: never;
@@ -978,6 +1223,86 @@ export interface operations {
             500: components["responses"]["ServerError"];
         };
     };
+    list_events: {
+        parameters: {
+            query?: {
+                /** @description How many objects to return, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id from a previous page: return the objects just older than it. */
+                starting_after?: string;
+                /**
+                 * @description An object id from a previous page: return the objects just newer than it (still newest
+                 *     first). At most one of the two cursors.
+                 */
+                ending_before?: string;
+                /** @description Created at or after this time: ISO 8601 (`2024-01-15T10:00:00Z`) or Unix seconds. */
+                "created[gte]"?: string;
+                /** @description Created at or before this time: ISO 8601 or Unix seconds. */
+                "created[lte]"?: string;
+                /** @description Created after this time: ISO 8601 or Unix seconds. */
+                "created[gt]"?: string;
+                /** @description Created before this time: ISO 8601 or Unix seconds. */
+                "created[lt]"?: string;
+                /**
+                 * @description Only events of this type (`customer.created`), or of every type of one resource
+                 *     (`customer.*`).
+                 * @example customer.*
+                 */
+                type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events. */
+            200: {
+                headers: {
+                    /** @description This request's id, also in the server's log line. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    retrieve_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event. */
+            200: {
+                headers: {
+                    /** @description This request's id, also in the server's log line. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
     get_openapi: {
         parameters: {
             query?: never;
@@ -1252,6 +1577,218 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    list_webhook_endpoints: {
+        parameters: {
+            query?: {
+                /** @description How many objects to return, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id from a previous page: return the objects just older than it. */
+                starting_after?: string;
+                /**
+                 * @description An object id from a previous page: return the objects just newer than it (still newest
+                 *     first). At most one of the two cursors.
+                 */
+                ending_before?: string;
+                /** @description Created at or after this time: ISO 8601 (`2024-01-15T10:00:00Z`) or Unix seconds. */
+                "created[gte]"?: string;
+                /** @description Created at or before this time: ISO 8601 or Unix seconds. */
+                "created[lte]"?: string;
+                /** @description Created after this time: ISO 8601 or Unix seconds. */
+                "created[gt]"?: string;
+                /** @description Created before this time: ISO 8601 or Unix seconds. */
+                "created[lt]"?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of endpoints. */
+            200: {
+                headers: {
+                    /** @description This request's id, also in the server's log line. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    create_webhook_endpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1 to 255 printable ASCII characters. A retry with the same key and body within 24 hours gets the first response again (with `Idempotent-Replayed: true`) instead of creating a second object. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointForCreate"];
+            };
+        };
+        responses: {
+            /** @description The new endpoint, with its secret. */
+            200: {
+                headers: {
+                    /** @description This request's id, also in the server's log line. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    retrieve_webhook_endpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint (without its secret). */
+            200: {
+                headers: {
+                    /** @description This request's id, also in the server's log line. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    delete_webhook_endpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint is deleted. */
+            200: {
+                headers: {
+                    /** @description This request's id, also in the server's log line. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedWebhookEndpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    update_webhook_endpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointForUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated endpoint. */
+            200: {
+                headers: {
+                    /** @description This request's id, also in the server's log line. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    roll_webhook_endpoint_secret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1 to 255 printable ASCII characters. A retry with the same key and body within 24 hours gets the first response again (with `Idempotent-Replayed: true`) instead of creating a second object. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The endpoint's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint, with its new secret. */
+            200: {
+                headers: {
+                    /** @description This request's id, also in the server's log line. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
         };

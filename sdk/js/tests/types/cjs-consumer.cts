@@ -13,6 +13,9 @@ export async function use(): Promise<void> {
   const searchParams: ShikaCreators.CustomerSearchParams = { query: 'name~"kwame"' };
   const found: ShikaCreators.SearchPage<ShikaCreators.Customer> = await shikacreators.customers.search(searchParams);
   const result: ShikaCreators.CustomerSearchResult = found;
+  const endpoint: ShikaCreators.WebhookEndpoint = await shikacreators.webhookEndpoints.retrieve('we_x');
+  const events: ShikaCreators.ListPage<ShikaCreators.Event> = await shikacreators.events.list({ type: 'customer.*' });
+  const event: ShikaCreators.Event = ShikaCreators.webhooks.constructEvent('{}', { 'webhook-id': 'evt_x' }, 'whsec_x');
   // @ts-expect-error: amount is required
   const bad: ShikaCreators.PaymentCreateParams = {};
   try {
@@ -22,6 +25,7 @@ export async function use(): Promise<void> {
       const error: ShikaCreators.ShikaError = e;
       void error.statusCode;
     }
+    if (e instanceof ShikaCreators.SignatureVerificationError) void e.message;
   }
-  void [payment, page, found, result, bad, ShikaCreators.VERSION];
+  void [payment, page, found, result, bad, endpoint, events, event, ShikaCreators.VERSION];
 }

@@ -5,16 +5,23 @@
 import ShikaCreators, {
   InvalidRequestError,
   ShikaError,
+  SignatureVerificationError,
+  webhooks,
   type Customer,
   type CustomerCreateParams,
   type CustomerListParams,
   type CustomerSearchParams,
   type DeletedCustomer,
+  type DeletedWebhookEndpoint,
+  type Event,
+  type EventListParams,
   type ListPage,
   type Payment,
   type SearchPage,
   type SearchPromise,
   type Subscription,
+  type WebhookEndpoint,
+  type WebhookEndpointCreateParams,
 } from 'shikacreators';
 
 export async function use(): Promise<void> {
@@ -55,6 +62,30 @@ export async function use(): Promise<void> {
   await shikacreators.subscriptions.list({ status: 'canceled', customer: id });
   await shikacreators.customers.listSubscriptions(id);
 
+  const endpointParams: WebhookEndpointCreateParams = { url: 'https://example.com/hook', enabled_events: ['customer.*'], description: 'Sync' };
+  const endpoint: WebhookEndpoint = await shikacreators.webhookEndpoints.create(endpointParams);
+  const secret: string | null | undefined = endpoint.secret;
+  const disabled: WebhookEndpoint = await shikacreators.webhookEndpoints.update(endpoint.id, { disabled: true, enabled_events: ['*'] });
+  const status: 'enabled' | 'disabled' = disabled.status;
+  const rolled: WebhookEndpoint = await shikacreators.webhookEndpoints.rollSecret(endpoint.id, { idempotencyKey: 'k' });
+  const endpoints: ListPage<WebhookEndpoint> = await shikacreators.webhookEndpoints.list({ limit: 3 });
+  const gone: DeletedWebhookEndpoint = await shikacreators.webhookEndpoints.delete(endpoint.id);
+  const eventQuery: EventListParams = { type: 'customer.*', created: { gte: new Date() }, limit: 5 };
+  for await (const e of shikacreators.events.list(eventQuery)) void (e.type satisfies string);
+  const event: Event = await shikacreators.events.retrieve('evt_x');
+  const delivered: Event = webhooks.constructEvent('{}', { 'webhook-id': 'evt_x', 'set-cookie': ['a'] }, 'whsec_x');
+  const fromBytes: Event = shikacreators.webhooks.constructEvent(new Uint8Array(), new Map([['Webhook-Id', 'evt_x']]), 'whsec_x', 600);
+  const testHeaders: Record<string, string> = ShikaCreators.webhooks.generateTestHeaders({ payload: '{}', secret: 'whsec_x', timestamp: new Date() });
+
+  // @ts-expect-error: enabled_events is required
+  await shikacreators.webhookEndpoints.create({ url: 'https://example.com/hook' });
+  // @ts-expect-error: rollSecret takes no parameters, only options
+  await shikacreators.webhookEndpoints.rollSecret(endpoint.id, { url: 'https://example.com/other' });
+  // @ts-expect-error: events are only read
+  await shikacreators.events.create({});
+  // @ts-expect-error: the body is the raw request body, not parsed JSON
+  webhooks.constructEvent({ id: 'evt_x' }, {}, 'whsec_x');
+
   // @ts-expect-error: an unknown body parameter
   await shikacreators.customers.create({ colour: 'red' });
   // @ts-expect-error: amount is an integer, not a string
@@ -71,7 +102,7 @@ export async function use(): Promise<void> {
   await shikacreators.customers.search({ limit: 5 });
   // @ts-expect-error: search pages by `page`, not by object cursors
   await shikacreators.customers.search({ query: 'name~"ama"', starting_after: 'cus_x' });
-  // @ts-expect-error: metadata values are strings
+  // A number filters by its digits, as the document allows.
   await shikacreators.customers.list({ metadata: { order_id: 42 } });
   // @ts-expect-error: no such method
   await shikacreators.payments.search({ query: 'amount>1' });
@@ -88,6 +119,8 @@ export async function use(): Promise<void> {
     }
     if (e instanceof ShikaCreators.RateLimitError) void e.headers['retry-after'];
     if (e instanceof ShikaError) void (e.requestId satisfies string | undefined);
+    if (e instanceof SignatureVerificationError) void (e.headers['webhook-id'] satisfies string | undefined);
   }
   void [email, requestId, flag, more, filtered, nextPage, searchMore, matches, firstPayment, amount, canceled];
+  void [secret, status, rolled, endpoints, gone, event, delivered, fromBytes, testHeaders];
 }

@@ -6,7 +6,8 @@ namespace ShikaCreators\Exception;
 
 /**
  * Implemented by every exception this library throws, so one `catch (ExceptionInterface $e)`
- * catches them all, the API's errors (ShikaException) and misuse (InvalidArgumentException) alike.
+ * catches them all: the API's errors (ShikaException), misuse (InvalidArgumentException) and
+ * webhook deliveries that fail verification (SignatureVerificationException) alike.
  */
 interface ExceptionInterface extends \Throwable
 {

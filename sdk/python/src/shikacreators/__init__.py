@@ -9,21 +9,27 @@
     for customer in client.customers.search(query='name~"kwame"'):
         print(customer.id)
 
-This module re-exports the public names: `Client`, the error classes, the object classes and
-the package version.
+    # In a webhook handler, with the raw body and the endpoint's secret:
+    event = shikacreators.Webhook.construct_event(body, headers, 'whsec_…')
+
+This module re-exports the public names: `Client`, `Webhook`, the error classes, the object
+classes and the package version.
 """
 
 from ._client import DEFAULT_BASE_URL, Client
 from ._objects import (
     Customer,
     DeletedObject,
+    Event,
     ListObject,
     Payment,
     SearchResultObject,
     ShikaObject,
     Subscription,
+    WebhookEndpoint,
 )
 from ._version import VERSION
+from ._webhook import Webhook
 from .errors import (
     APIConnectionError,
     APIError,
@@ -32,6 +38,7 @@ from .errors import (
     InvalidRequestError,
     RateLimitError,
     ShikaError,
+    SignatureVerificationError,
 )
 
 __version__ = VERSION
@@ -41,6 +48,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "VERSION",
     "__version__",
+    "Webhook",
     "ShikaObject",
     "ListObject",
     "SearchResultObject",
@@ -48,6 +56,8 @@ __all__ = [
     "DeletedObject",
     "Payment",
     "Subscription",
+    "Event",
+    "WebhookEndpoint",
     "ShikaError",
     "InvalidRequestError",
     "AuthenticationError",
@@ -55,4 +65,5 @@ __all__ = [
     "RateLimitError",
     "APIError",
     "APIConnectionError",
+    "SignatureVerificationError",
 ]

@@ -7,7 +7,7 @@ from types import TracebackType
 from typing import Optional, Type
 
 from ._http import Requestor, check_api_key
-from ._resources import Customers, Payments, Subscriptions
+from ._resources import Customers, Events, Payments, Subscriptions, WebhookEndpoints
 
 __all__ = ["Client", "DEFAULT_BASE_URL"]
 
@@ -31,6 +31,8 @@ class Client:
     customers: Customers
     payments: Payments
     subscriptions: Subscriptions
+    events: Events
+    webhook_endpoints: WebhookEndpoints
 
     def __init__(
         self,
@@ -62,6 +64,8 @@ class Client:
         self.customers = Customers(self._requestor)
         self.payments = Payments(self._requestor)
         self.subscriptions = Subscriptions(self._requestor)
+        self.events = Events(self._requestor)
+        self.webhook_endpoints = WebhookEndpoints(self._requestor)
 
     @property
     def base_url(self) -> str:

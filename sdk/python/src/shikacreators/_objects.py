@@ -24,6 +24,8 @@ __all__ = [
     "DeletedObject",
     "Payment",
     "Subscription",
+    "Event",
+    "WebhookEndpoint",
     "ListObject",
     "SearchResultObject",
     "convert",
@@ -157,11 +159,48 @@ class Subscription(ShikaObject):
     updated_at: str
 
 
+class Event(ShikaObject):
+    """An event (`evt_…`): one change, as `/v1/events` lists it and a webhook delivers it.
+
+    `data.object` is the changed object as the API returned it right after the change (typed by
+    its own `object`: `event.data.object` of a `customer.updated` is a Customer);
+    `data.previous_attributes`, on `*.updated` events only, holds the old value of each
+    top-level field that changed.
+    """
+
+    __slots__ = ()
+    id: str
+    object: str
+    type: str  # e.g. "customer.updated"
+    livemode: bool
+    created_at: str
+    data: ShikaObject
+
+
+class WebhookEndpoint(ShikaObject):
+    """A webhook endpoint (`we_…`): where the events of `enabled_events` are delivered."""
+
+    __slots__ = ()
+    id: str
+    object: str
+    url: str
+    enabled_events: List[str]  # event types, "resource.*" prefixes or "*"
+    description: Optional[str]
+    status: str  # "enabled" or "disabled"
+    metadata: ShikaObject
+    # The signing secret ("whsec_…"): only in the answers to create and roll_secret.
+    secret: str
+    created_at: str
+    updated_at: str
+
+
 # `object` value -> class. A kind not listed here stays a plain ShikaObject, fields and all.
 OBJECT_CLASSES: Dict[str, Type[ShikaObject]] = {
     "customer": Customer,
     "payment": Payment,
     "subscription": Subscription,
+    "event": Event,
+    "webhook_endpoint": WebhookEndpoint,
 }
 
 

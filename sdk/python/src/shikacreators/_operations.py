@@ -54,6 +54,14 @@ OPERATIONS: Tuple[Operation, ...] = (
     Operation("subscriptions", "retrieve", "GET", "/v1/subscriptions/{id}"),
     Operation("subscriptions", "cancel", "DELETE", "/v1/subscriptions/{id}"),
     Operation("subscriptions", "list", "GET", "/v1/subscriptions"),
+    Operation("events", "retrieve", "GET", "/v1/events/{id}"),
+    Operation("events", "list", "GET", "/v1/events"),
+    Operation("webhook_endpoints", "create", "POST", "/v1/webhook_endpoints"),
+    Operation("webhook_endpoints", "retrieve", "GET", "/v1/webhook_endpoints/{id}"),
+    Operation("webhook_endpoints", "update", "PATCH", "/v1/webhook_endpoints/{id}"),
+    Operation("webhook_endpoints", "delete", "DELETE", "/v1/webhook_endpoints/{id}"),
+    Operation("webhook_endpoints", "list", "GET", "/v1/webhook_endpoints"),
+    Operation("webhook_endpoints", "roll_secret", "POST", "/v1/webhook_endpoints/{id}/roll_secret"),
 )
 
 _BY_NAME: Dict[Tuple[str, str], Operation] = {(op.resource, op.name): op for op in OPERATIONS}

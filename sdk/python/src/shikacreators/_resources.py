@@ -1,4 +1,5 @@
-"""The resource classes behind `client.customers`, `client.payments` and `client.subscriptions`.
+"""The resource classes behind `client.customers`, `client.payments`, `client.subscriptions`,
+`client.events` and `client.webhook_endpoints`.
 
 Each method is one line that names its row of the operations table (`_operations.py`) and the
 object class it returns; `APIResource` does the rest: it splits per-request options from API
@@ -14,11 +15,13 @@ from ._http import Requestor
 from ._objects import (
     Customer,
     DeletedObject,
+    Event,
     ListObject,
     Payment,
     SearchResultObject,
     ShikaObject,
     Subscription,
+    WebhookEndpoint,
     convert,
 )
 from ._operations import operation
@@ -35,15 +38,26 @@ if TYPE_CHECKING:
         CustomerListParams,
         CustomerSearchParams,
         CustomerUpdateParams,
+        EventListParams,
         ListParams,
         PaymentCreateParams,
         PaymentListParams,
         RequestOptions,
         SubscriptionCreateParams,
         SubscriptionListParams,
+        WebhookEndpointCreateParams,
+        WebhookEndpointUpdateParams,
     )
 
-__all__ = ["APIResource", "Customers", "Payments", "Subscriptions", "RESOURCES"]
+__all__ = [
+    "APIResource",
+    "Customers",
+    "Payments",
+    "Subscriptions",
+    "Events",
+    "WebhookEndpoints",
+    "RESOURCES",
+]
 
 ObjectT = TypeVar("ObjectT", bound=ShikaObject)
 
@@ -202,7 +216,55 @@ class Subscriptions(APIResource):
         return self._object(Subscription, "cancel", (id,), options)
 
 
+class Events(APIResource):
+    """`client.events`: retrieve and list the events of this key's mode."""
+
+    resource = "events"
+
+    def retrieve(self, id: str, **options: Unpack[RequestOptions]) -> Event:
+        """The event with this id."""
+        return self._object(Event, "retrieve", (id,), options)
+
+    def list(self, **params: Unpack[EventListParams]) -> ListObject[Event]:
+        """A page of events, newest first (`type='customer.updated'` or `type='customer.*'`
+        filters); iterate it for all."""
+        return self._list(Event, "list", (), params)
+
+
+class WebhookEndpoints(APIResource):
+    """`client.webhook_endpoints`: create, retrieve, update, delete and list webhook endpoints,
+    and roll their signing secret."""
+
+    resource = "webhook_endpoints"
+
+    def create(self, **params: Unpack[WebhookEndpointCreateParams]) -> WebhookEndpoint:
+        """Creates an endpoint: `create(url='https://…', enabled_events=['customer.created'])`.
+        The answer's `secret` (for `Webhook.construct_event`) is shown this once only."""
+        return self._object(WebhookEndpoint, "create", (), params)
+
+    def retrieve(self, id: str, **options: Unpack[RequestOptions]) -> WebhookEndpoint:
+        """The endpoint with this id (without its secret)."""
+        return self._object(WebhookEndpoint, "retrieve", (id,), options)
+
+    def update(self, id: str, **params: Unpack[WebhookEndpointUpdateParams]) -> WebhookEndpoint:
+        """Changes only the fields given; `disabled=True` stops deliveries, False resumes them."""
+        return self._object(WebhookEndpoint, "update", (id,), params)
+
+    def delete(self, id: str, **options: Unpack[RequestOptions]) -> DeletedObject:
+        """Deletes the endpoint: nothing more is delivered to it; `deleted` is True."""
+        return self._object(DeletedObject, "delete", (id,), options)
+
+    def list(self, **params: Unpack[ListParams]) -> ListObject[WebhookEndpoint]:
+        """A page of endpoints, newest first; iterate it for all."""
+        return self._list(WebhookEndpoint, "list", (), params)
+
+    def roll_secret(self, id: str, **options: Unpack[RequestOptions]) -> WebhookEndpoint:
+        """A new signing secret, in the answer's `secret`; deliveries are signed with the old
+        one too for 24 hours, so receivers can switch without losing any."""
+        return self._object(WebhookEndpoint, "roll_secret", (id,), options)
+
+
 # Client attribute -> class; the client builds one of each.
 RESOURCES: Dict[str, Type[APIResource]] = {
-    cls.resource: cls for cls in (Customers, Payments, Subscriptions)
+    cls.resource: cls for cls in (Customers, Payments, Subscriptions, Events, WebhookEndpoints)
 }

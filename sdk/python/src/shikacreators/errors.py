@@ -1,6 +1,6 @@
-"""The errors this library raises: one base class, one subclass per API error `type`, and
-`APIConnectionError` for answers that never arrived. `error_from_response` maps an HTTP answer to
-its class."""
+"""The errors this library raises: one base class, one subclass per API error `type`,
+`APIConnectionError` for answers that never arrived, and `SignatureVerificationError` for webhook
+deliveries that fail verification. `error_from_response` maps an HTTP answer to its class."""
 
 from __future__ import annotations
 
@@ -15,12 +15,14 @@ __all__ = [
     "RateLimitError",
     "APIError",
     "APIConnectionError",
+    "SignatureVerificationError",
     "error_from_response",
 ]
 
 
 class ShikaError(Exception):
-    """Base class of every error this library raises for a failed API call.
+    """Base class of every error this library raises for a failed API call (and for a webhook
+    delivery that fails verification).
 
     Attributes mirror the API's error object (`type`, `code`, `param`, `message`) plus what the
     HTTP answer said: `http_status`, `request_id` (the `Request-Id` header, quote it to support),
@@ -95,6 +97,22 @@ class APIError(ShikaError):
 class APIConnectionError(ShikaError):
     """No answer arrived: the connection was refused, dropped or timed out (after the client's
     own retries)."""
+
+
+class SignatureVerificationError(ShikaError):
+    """A webhook delivery failed `Webhook.construct_event`: a webhook header missing or
+    malformed, no signature matching the secret (a forged or altered body, or the wrong secret),
+    a timestamp outside the tolerance, an unusable secret, or a body that is not a JSON object.
+
+    `sig_header` is the delivery's `webhook-signature` header (None when missing) and
+    `http_body` the body as text, for logging what was refused; the secret is never part of it.
+    """
+
+    def __init__(
+        self, message: str, *, sig_header: Optional[str] = None, http_body: Optional[str] = None
+    ) -> None:
+        super().__init__(message, http_body=http_body)
+        self.sig_header = sig_header
 
 
 _CLASS_BY_TYPE: Dict[str, Type[ShikaError]] = {

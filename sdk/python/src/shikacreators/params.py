@@ -10,7 +10,7 @@ document.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, Mapping, Optional, TypedDict, Union
+from typing import List, Literal, Mapping, Optional, TypedDict, Union
 
 __all__ = [
     "RequestOptions",
@@ -25,6 +25,9 @@ __all__ = [
     "PaymentListParams",
     "SubscriptionCreateParams",
     "SubscriptionListParams",
+    "EventListParams",
+    "WebhookEndpointCreateParams",
+    "WebhookEndpointUpdateParams",
 ]
 
 
@@ -129,3 +132,28 @@ class SubscriptionCreateParams(_SubscriptionCreateRequired, RequestOptions, tota
 class SubscriptionListParams(ListParams, total=False):
     customer: str
     status: Literal["active", "canceled"]
+
+
+class EventListParams(ListParams, total=False):
+    # An exact type ('customer.updated') or a prefix ending in '.*' ('customer.*').
+    type: str
+
+
+class _WebhookEndpointCreateRequired(TypedDict):
+    url: str
+    # Event types, 'resource.*' prefixes or '*': ['customer.created', 'payment.*'].
+    enabled_events: List[str]
+
+
+class WebhookEndpointCreateParams(_WebhookEndpointCreateRequired, RequestOptions, total=False):
+    description: Optional[str]
+    metadata: Optional[MetadataParam]
+
+
+class WebhookEndpointUpdateParams(RequestOptions, total=False):
+    url: str
+    enabled_events: List[str]
+    description: Optional[str]
+    metadata: Optional[MetadataParam]
+    # True stops deliveries to the endpoint (status 'disabled'); False resumes them.
+    disabled: bool

@@ -4,17 +4,20 @@ catch; with warn_unused_ignores (part of --strict), mypy fails if one stops bein
 
 from __future__ import annotations
 
+import email.message
 from datetime import datetime, timezone
-from typing import List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import shikacreators
 from shikacreators import (
     Customer,
     DeletedObject,
+    Event,
     ListObject,
     Payment,
     SearchResultObject,
     Subscription,
+    WebhookEndpoint,
 )
 
 
@@ -87,3 +90,47 @@ def use(client: shikacreators.Client) -> None:
         status: Optional[int] = error.http_status
         request_id: Optional[str] = error.request_id
         print(status, request_id, error.code, error.param, error.type, wrong)
+
+
+def use_webhooks(
+    client: shikacreators.Client,
+    body: bytes,
+    headers: Dict[str, str],
+    message: email.message.Message,
+    asgi_headers: List[Tuple[bytes, bytes]],
+) -> None:
+    endpoint: WebhookEndpoint = client.webhook_endpoints.create(
+        url="https://example.com/hooks/shika",
+        enabled_events=["customer.created", "payment.*"],
+        description="Orders",
+        metadata={"team": "billing"},
+    )
+    secret: str = endpoint.secret
+    enabled: List[str] = endpoint.enabled_events
+    description: Optional[str] = endpoint.description
+    endpoint = client.webhook_endpoints.retrieve(endpoint.id)
+    endpoint = client.webhook_endpoints.update(endpoint.id, disabled=True, description=None)
+    endpoint = client.webhook_endpoints.roll_secret(endpoint.id, timeout=5.0)
+    endpoints: ListObject[WebhookEndpoint] = client.webhook_endpoints.list(limit=10)
+    gone: DeletedObject = client.webhook_endpoints.delete(endpoint.id)
+    events: ListObject[Event] = client.events.list(type="customer.*", created={"gte": 1700000000})
+    event: Event = client.events.retrieve("evt_1")
+    kind: str = event.type
+    event = shikacreators.Webhook.construct_event(body, headers, secret)
+    event = shikacreators.Webhook.construct_event(body.decode(), message, secret, tolerance=600)
+    event = shikacreators.Webhook.construct_event(body, asgi_headers, secret)
+    changed_id: str = event.data.object.id
+    try:
+        shikacreators.Webhook.construct_event(body, headers, secret)
+    except shikacreators.SignatureVerificationError as error:
+        sig_header: Optional[str] = error.sig_header
+        print(sig_header, error.message)
+    print(enabled, description, endpoints, gone, events, kind, changed_id)
+
+    client.webhook_endpoints.create(url="https://example.com/hook")  # type: ignore[call-arg]
+    client.webhook_endpoints.create(url="x", enabled_events="customer.created")  # type: ignore[arg-type]
+    client.webhook_endpoints.update(endpoint.id, disabled="yes")  # type: ignore[arg-type]
+    client.events.list(type=["customer.*"])  # type: ignore[arg-type]
+    wrong: Customer = client.events.retrieve("evt_1")  # type: ignore[assignment]
+    shikacreators.Webhook.construct_event({"id": "evt_1"}, headers, secret)  # type: ignore[arg-type]
+    print(wrong)
