@@ -100,12 +100,18 @@ impl Event {
 pub struct EventData {
     /// The object exactly as the API answered it right after the change (for a delete, as it
     /// was when deleted).
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = std::collections::HashMap<String, Value>)
+    )]
     pub object: Value,
     /// Updates only: the old value of every top-level field that changed; of `metadata`, only
     /// the keys that changed, a key that did not exist before as `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<std::collections::HashMap<String, Value>>)
+    )]
     pub previous_attributes: Option<Map<String, Value>>,
 }
 

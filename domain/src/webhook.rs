@@ -586,6 +586,9 @@ pub mod outbound {
             .filter(|address| is_public_address(address.ip()))
             .collect();
         match (public.is_empty(), addresses.first()) {
+            (true, Some(refused)) if refused.ip().to_string() == host => Err(format!(
+                "{host} is not a public address; webhooks are only sent to the public internet"
+            )),
             (true, Some(refused)) => Err(format!(
                 "{host} is {}, which is not a public address; webhooks are only sent to the \
                  public internet",
@@ -861,7 +864,7 @@ mod tests {
         let body = br#"{"test": 2432232314}"#;
         assert_eq!(
             sign(
-                &[secret.clone()],
+                std::slice::from_ref(&secret),
                 "msg_p5jXN8AQM9LWM0D4loKWxJek",
                 1614265330,
                 body

@@ -93,7 +93,7 @@ async fn queue_deliveries(
     changes: &[(&Tenant, Change)],
     ids: &[String],
 ) -> Result<usize> {
-    let mut endpoints: Vec<(&Tenant, Vec<(String, Vec<String>)>)> = Vec::new();
+    let mut endpoints: Vec<(&Tenant, Vec<EnabledEndpoint>)> = Vec::new();
     let mut deliveries = Vec::new();
     for ((tenant, change), event_id) in changes.iter().zip(ids) {
         let position = match endpoints.iter().position(|(known, _)| known == tenant) {
@@ -134,11 +134,14 @@ async fn queue_deliveries(
     Ok(deliveries.len())
 }
 
-/// The tenant's enabled endpoints and the event types each asks for.
+/// An enabled endpoint's id and the event types it asks for.
+type EnabledEndpoint = (String, Vec<String>);
+
+/// The tenant's enabled endpoints.
 async fn enabled_endpoints(
     tx: &mut sqlx::AnyConnection,
     tenant: &Tenant,
-) -> Result<Vec<(String, Vec<String>)>> {
+) -> Result<Vec<EnabledEndpoint>> {
     let rows = sqlx::query(
         "SELECT id, enabled_events FROM webhook_endpoints WHERE merchant_id = $1 AND mode = $2 \
          AND status = 'enabled'",

@@ -291,7 +291,7 @@ async fn the_worker_claims_each_due_delivery_once_and_records_each_attempt() {
     assert_eq!(retry.len(), 1);
     assert_eq!(retry[0].failures, 1);
     assert!(store
-        .claim_due_deliveries(10, &[endpoint.id.clone()])
+        .claim_due_deliveries(10, std::slice::from_ref(&endpoint.id))
         .await
         .unwrap()
         .is_empty());
