@@ -35,10 +35,10 @@ const SECRET_BYTES: usize = 32;
 /// How long a rolled secret keeps signing beside the new one.
 const PREVIOUS_SECRET_LIFETIME_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// How long a claimed delivery is a process's to attempt: well over the 10 s an attempt may
-/// take, so no other process attempts it meanwhile; after a crash it is due again once this
-/// runs out.
-pub const DELIVERY_LEASE: Duration = Duration::from_secs(60);
+/// How long a claimed delivery is a process's to attempt: three times the 10 s an attempt may
+/// take, so no other process attempts it meanwhile; after a crash (on PostgreSQL, where another
+/// process may still hold it) it is due again once this runs out.
+pub const DELIVERY_LEASE: Duration = Duration::from_secs(30);
 
 /// A delivery claimed by the worker, with all it needs to make the attempt.
 #[derive(Debug, Clone)]

@@ -64,9 +64,17 @@ pub async fn receiver(answers: Vec<StatusCode>) -> (String, mpsc::UnboundedRecei
 
 /// The next request the receiver got, failing the test if none comes within 20 s.
 pub async fn next(received: &mut mpsc::UnboundedReceiver<Received>) -> Received {
-    tokio::time::timeout(Duration::from_secs(20), received.recv())
+    next_within(received, Duration::from_secs(20)).await
+}
+
+/// The next request the receiver got within `limit`.
+pub async fn next_within(
+    received: &mut mpsc::UnboundedReceiver<Received>,
+    limit: Duration,
+) -> Received {
+    tokio::time::timeout(limit, received.recv())
         .await
-        .expect("no delivery within 20 s")
+        .unwrap_or_else(|_| panic!("no delivery within {} s", limit.as_secs()))
         .unwrap()
 }
 
