@@ -2,6 +2,7 @@
 //! adding one (its secret shown once), and one endpoint's deliveries with Resend, Send test
 //! event, Disable / Enable, Roll secret and Delete endpoint.
 
+use domain::webhook::Attempt;
 use domain::{Delivery, DeliveryStatus, EndpointStatus, EventType, WebhookEndpoint};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -21,11 +22,12 @@ pub struct EndpointSummary {
     pub recent_failures: i64,
 }
 
-/// An endpoint with its most recent deliveries.
+/// An endpoint with its most recent deliveries and their attempts (by event id, newest first).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EndpointDetails {
     pub endpoint: WebhookEndpoint,
     pub deliveries: Vec<Delivery>,
+    pub attempts: Vec<(String, Attempt)>,
 }
 
 #[server(endpoint = "list_webhook_endpoints")]
@@ -99,6 +101,7 @@ pub async fn load_webhook_endpoint(id: String) -> Result<EndpointDetails, AppErr
             Ok(EndpointDetails {
                 endpoint: store.find_webhook_endpoint(&tenant, &id).await?,
                 deliveries: store.list_deliveries(&tenant, &id, 50).await?,
+                attempts: store.list_attempts(&tenant, &id, 200).await?,
             })
         }
         .await,
@@ -377,6 +380,7 @@ fn EndpointView(
     let EndpointDetails {
         endpoint,
         deliveries,
+        attempts,
     } = details;
     let id = endpoint.id.clone();
     let (toggle, toggle_label) = match endpoint.status {
@@ -391,6 +395,11 @@ fn EndpointView(
         .into_iter()
         .map(move |delivery| {
             let id = endpoint_id.clone();
+            let tried: Vec<Attempt> = attempts
+                .iter()
+                .filter(|(event, _)| *event == delivery.event_id)
+                .map(|(_, attempt)| attempt.clone())
+                .collect();
             let response = delivery
                 .last_response_status
                 .map(|status| status.to_string())
@@ -406,7 +415,10 @@ fn EndpointView(
                     <td>{delivery.status.as_str()}</td>
                     <td>{delivery.attempts}</td>
                     <td>{next}</td>
-                    <td class="wrap">{response}</td>
+                    <td class="wrap">
+                        {response}
+                        <AttemptList attempts=tried/>
+                    </td>
                     <td>
                         <ActionForm action=resend>
                             <input type="hidden" name="id" value=id/>
@@ -466,4 +478,35 @@ fn EndpointView(
         }}
         <p><A href="/webhooks">"Back to webhooks"</A></p>
     }
+}
+
+/// A delivery's attempts, opening to when each was made, what came back and how long it took.
+#[component]
+fn AttemptList(attempts: Vec<Attempt>) -> impl IntoView {
+    (!attempts.is_empty()).then(|| {
+        let items = attempts
+            .into_iter()
+            .map(|attempt| {
+                let outcome = attempt
+                    .response_status
+                    .map(|status| format!("HTTP {status}"))
+                    .or(attempt.error.clone())
+                    .unwrap_or_default();
+                view! {
+                    <li>
+                        {date_time(attempt.attempted_at)} " · " {outcome} " · " {format!("{} ms", attempt.duration_ms)}
+                        {attempt.response_body.filter(|body| !body.is_empty()).map(|body| view! { <pre class="event-json">{body}</pre> })}
+                    </li>
+                }
+            })
+            .collect_view();
+        // Erased: the deliveries table's type is deep enough already for the compiler.
+        view! {
+            <details class="attempts">
+                <summary>"Attempts"</summary>
+                <ol>{items}</ol>
+            </details>
+        }
+        .into_any()
+    })
 }

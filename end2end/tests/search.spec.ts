@@ -117,6 +117,6 @@ test('a customer page shows the Ghanaian mobile network beside the number', asyn
   }
   const abroad = await rest.post('/v1/customers', { name: 'Abroad', phone: '+44 20 7946 0958' });
   await open(page, `/customers/${abroad.id}`);
-  await expect(page.getByText('+44 20 7946 0958')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Details' }).getByText('+44 20 7946 0958')).toBeVisible();
   await expect(page.getByTitle('Mobile network')).toHaveCount(0);
 });

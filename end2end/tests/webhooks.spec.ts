@@ -52,6 +52,11 @@ test('an endpoint is added from the dashboard, receives events and is managed on
   const delivery = page.getByRole('row', { name: /customer\.created/ });
   await expect(delivery).toContainText('succeeded');
   await expect(delivery).toContainText('200');
+  // Each attempt is kept: when, what came back, how long it took, the start of the answer.
+  await delivery.getByText('Attempts').click();
+  await expect(delivery.locator('.attempts li')).toHaveCount(1);
+  await expect(delivery.locator('.attempts li')).toContainText('HTTP 200');
+  await expect(delivery.locator('.attempts pre')).toHaveText('ok');
   await screenshots(page, 'webhook-endpoint');
 
   await delivery.getByRole('button', { name: 'Resend' }).click();

@@ -185,14 +185,15 @@ async fn post(
     allow_private: bool,
 ) -> AttemptOutcome {
     let no_answer = |error: String| AttemptOutcome::NoAnswer { error };
-    // A URL naming an address is dialled without a lookup, so the resolver never sees it.
-    if let Ok(url) = domain::webhook::WebhookUrl::parse(&delivery.url) {
-        if let Ok(ip) = url.host().parse::<IpAddr>() {
-            if let Err(refused) =
-                outbound::public_addresses(&ip.to_string(), 0, allow_private).await
-            {
-                return no_answer(refused);
-            }
+    // A URL naming an address is dialled without a lookup, so the resolver never sees it. The
+    // host is read as the client reads it: `http://2130706433/` is 127.0.0.1 to it.
+    let host = reqwest::Url::parse(&delivery.url).ok().and_then(|url| {
+        url.host_str()
+            .map(|host| host.trim_matches(['[', ']']).to_owned())
+    });
+    if let Some(ip) = host.and_then(|host| host.parse::<IpAddr>().ok()) {
+        if let Err(refused) = outbound::public_addresses(&ip.to_string(), 0, allow_private).await {
+            return no_answer(refused);
         }
     }
     let timestamp = at.unix_millis().div_euclid(1000);

@@ -261,33 +261,36 @@ impl Store {
         rows.iter().map(delivery_from_row).collect()
     }
 
-    /// Every attempt of one delivery, oldest first.
+    /// The endpoint's most recent attempts, newest first, each with its event's id: what the
+    /// dashboard shows under each delivery.
     pub async fn list_attempts(
         &self,
         tenant: &Tenant,
         endpoint_id: &str,
-        event_id: &str,
-    ) -> Result<Vec<Attempt>> {
+        limit: i64,
+    ) -> Result<Vec<(String, Attempt)>> {
         self.find_webhook_endpoint(tenant, endpoint_id).await?;
         let rows = sqlx::query(
-            "SELECT a.attempted_at, a.response_status, a.error, a.duration_ms, a.response_body \
-             FROM webhook_attempts a JOIN webhook_deliveries d ON d.seq = a.delivery_seq \
-             WHERE d.endpoint_id = $1 AND d.event_id = $2 ORDER BY a.seq",
+            "SELECT d.event_id, a.attempted_at, a.response_status, a.error, a.duration_ms, \
+             a.response_body FROM webhook_attempts a \
+             JOIN webhook_deliveries d ON d.seq = a.delivery_seq \
+             WHERE d.endpoint_id = $1 ORDER BY a.seq DESC LIMIT $2",
         )
         .bind(endpoint_id)
-        .bind(event_id)
+        .bind(limit)
         .fetch_all(&self.reader)
         .await?;
         rows.iter()
             .map(|row| {
-                Ok(Attempt {
+                let attempt = Attempt {
                     attempted_at: stored_time(row.try_get("attempted_at")?)?,
                     response_status: stored_status(row.try_get("response_status")?),
                     error: row.try_get("error")?,
                     duration_ms: u64::try_from(row.try_get::<i64, _>("duration_ms")?)
                         .unwrap_or_default(),
                     response_body: row.try_get("response_body")?,
-                })
+                };
+                Ok((row.try_get("event_id")?, attempt))
             })
             .collect()
     }

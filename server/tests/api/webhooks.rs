@@ -186,6 +186,28 @@ async fn endpoints_are_created_listed_updated_rolled_and_deleted() {
 }
 
 #[tokio::test]
+async fn endpoints_stay_with_their_merchant_and_mode() {
+    let (app, _) = private_app().await;
+    let created = create_endpoint(&app, "http://127.0.0.1:9/hook", json!(["*"])).await;
+    let path = format!("/v1/webhook_endpoints/{}", created["id"].as_str().unwrap());
+    for key in [&app.other.test, &app.keys.live] {
+        for method in [Method::GET, Method::DELETE] {
+            app.call(method, &path, key, None)
+                .await
+                .error(StatusCode::NOT_FOUND, "invalid_request_error");
+        }
+        app.call(Method::PATCH, &path, key, Some(json!({"disabled": true})))
+            .await
+            .error(StatusCode::NOT_FOUND, "invalid_request_error");
+        let list = app
+            .call(Method::GET, "/v1/webhook_endpoints", key, None)
+            .await;
+        assert!(list.ids().is_empty());
+    }
+    assert_eq!(app.get(&path).await.ok()["status"], "enabled");
+}
+
+#[tokio::test]
 async fn bad_endpoints_are_refused_naming_the_field() {
     let app = spawn_app().await;
     let create = |body: Value| app.post("/v1/webhook_endpoints", body);
@@ -202,11 +224,15 @@ async fn bad_endpoints_are_refused_naming_the_field() {
             .await
             .invalid("parameter_invalid", "enabled_events");
     }
-    // Not public: loopback as an address, a name and IPv6; private; link-local.
+    // Not public: loopback as an address (also in decimal and IPv4-mapped), a name and IPv6;
+    // unspecified; private; link-local.
     for url in [
         "http://127.0.0.1:8080/hook",
+        "http://2130706433/hook",
+        "http://[::ffff:127.0.0.1]/hook",
         "http://localhost/hook",
         "http://[::1]/hook",
+        "http://0.0.0.0/hook",
         "http://192.168.0.10/hook",
         "http://169.254.169.254/",
     ] {
@@ -382,8 +408,9 @@ async fn the_address_policy_holds_at_connect_time_too() {
     let (url, mut received) = receiver(vec![StatusCode::OK]).await;
     let port = url.split(':').nth(2).unwrap().split('/').next().unwrap();
     let by_name = format!("http://localhost:{port}/hook");
+    let in_decimal = format!("http://2130706433:{port}/hook");
     let mut endpoints = Vec::new();
-    for url in [url.as_str(), by_name.as_str()] {
+    for url in [url.as_str(), by_name.as_str(), in_decimal.as_str()] {
         endpoints.push(create_endpoint(&app, url, json!(["*"])).await);
     }
     start_worker(&store, "", false);
