@@ -24,8 +24,8 @@ pub struct DeliveryConfig {
 }
 
 /// Attempts at once, in all and to any one endpoint.
-const MAX_IN_FLIGHT: usize = 32;
-const MAX_IN_FLIGHT_PER_ENDPOINT: usize = 4;
+const MAX_IN_FLIGHT: usize = 64;
+const MAX_IN_FLIGHT_PER_ENDPOINT: usize = 8;
 /// An attempt that has no complete answer by then failed.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The longest the worker sleeps without looking for due deliveries: other processes' changes
@@ -94,9 +94,12 @@ async fn run(store: Store, client: reqwest::Client, config: DeliveryConfig) {
                 .filter(|(_, count)| **count >= MAX_IN_FLIGHT_PER_ENDPOINT)
                 .map(|(endpoint, _)| endpoint.clone())
                 .collect();
-            match store.claim_due_deliveries(free, &busy).await {
+            // No more than one endpoint can take at once: claiming more would mostly mean
+            // handing them back when they all turn out to be for the same endpoint.
+            let limit = free.min(MAX_IN_FLIGHT_PER_ENDPOINT);
+            match store.claim_due_deliveries(limit, &busy).await {
                 Ok(claimed) => {
-                    claimed_all = claimed.len() == free;
+                    claimed_all = claimed.len() == limit;
                     for delivery in claimed {
                         let count = in_flight.entry(delivery.endpoint_id.clone()).or_default();
                         if *count >= MAX_IN_FLIGHT_PER_ENDPOINT {

@@ -464,7 +464,7 @@ async fn a_dead_endpoint_does_not_hold_up_another() {
         app.customer(json!({})).await;
     }
 
-    // The dead endpoint holds its slots (4) with attempts that have not timed out yet…
+    // The dead endpoint holds its slots with attempts that have not timed out yet…
     for _ in 0..4 {
         tokio::time::timeout(Duration::from_secs(20), stuck.recv())
             .await
