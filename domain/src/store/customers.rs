@@ -18,7 +18,7 @@ use crate::customer::{
     Customer, CustomerFilter, CustomerForCreate, CustomerForUpdate, DeletedCustomer,
 };
 use crate::error::{Error, Result};
-use crate::event::{EventData, EventType};
+use crate::event::EventType;
 use crate::list::Page;
 use crate::merchant::Tenant;
 use crate::phone::{PhoneCountry, E164};
@@ -117,9 +117,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             if written.rows_affected() == 1 {
-                let queued =
-                    record_update(&mut tx, self.backend, tenant, &current, &customer).await?;
-                self.commit(tx, queued).await?;
+                let change = Change::updated(&current, &customer);
+                self.commit_with_events(tx, tenant, vec![change]).await?;
                 return Ok(customer);
             }
         }
@@ -130,8 +129,8 @@ impl Store {
         bind_update(sqlx::query(UPDATE_CUSTOMER), &customer)
             .execute(&mut *tx)
             .await?;
-        let queued = record_update(&mut tx, self.backend, tenant, &current, &customer).await?;
-        self.commit(tx, queued).await?;
+        let change = Change::updated(&current, &customer);
+        self.commit_with_events(tx, tenant, vec![change]).await?;
         Ok(customer)
     }
 
@@ -162,24 +161,16 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        let mut changes = vec![(
-            tenant,
-            Change::new(
-                EventType::CustomerDeleted,
-                Some(id),
-                EventData::of(&customer),
-                now,
-            ),
+        let mut changes = vec![Change::of(
+            EventType::CustomerDeleted,
+            Some(id),
+            &customer,
+            now,
         )];
         changes.extend(canceled.iter().map(|subscription| {
-            let data = EventData::of(subscription);
-            (
-                tenant,
-                Change::new(EventType::SubscriptionCanceled, Some(id), data, now),
-            )
+            Change::of(EventType::SubscriptionCanceled, Some(id), subscription, now)
         }));
-        let queued = events::record(&mut tx, self.backend, &changes).await?;
-        self.commit(tx, queued).await?;
+        self.commit_with_events(tx, tenant, changes).await?;
         Ok(DeletedCustomer {
             id: id.to_owned(),
             deleted: true,
@@ -233,24 +224,6 @@ pub(crate) fn customers_query<'a>(tenant: &'a Tenant, filter: &'a CustomerFilter
         metadata: &filter.metadata,
         params: &filter.list,
     }
-}
-
-/// Records a customer's update, with what its changed fields were before.
-async fn record_update(
-    tx: &mut sqlx::Transaction<'_, Any>,
-    backend: Backend,
-    tenant: &Tenant,
-    before: &Customer,
-    after: &Customer,
-) -> Result<usize> {
-    let data = EventData::of_update(before, after);
-    let change = Change::new(
-        EventType::CustomerUpdated,
-        Some(&after.id),
-        data,
-        after.updated_at,
-    );
-    events::record(tx, backend, &[(tenant, change)]).await
 }
 
 /// Writes a customer's changeable columns.
@@ -368,11 +341,10 @@ async fn insert_rows(
     let changes: Vec<_> = rows
         .iter()
         .map(|(tenant, customer)| {
-            let data = EventData::of(*customer);
-            let change = Change::new(
+            let change = Change::of(
                 EventType::CustomerCreated,
                 Some(&customer.id),
-                data,
+                *customer,
                 customer.created_at,
             );
             (*tenant, change)

@@ -8,6 +8,7 @@ use super::list::ListQuery;
 use super::random::object_id;
 use super::sql::{Sql, Value};
 use super::{find_one, stored_time, Backend, Store};
+use crate::customer::Customer;
 use crate::error::{Error, Result};
 use crate::event::{Event, EventData, EventFilter, EventSelector, EventType};
 use crate::list::{ListParams, Page};
@@ -30,17 +31,28 @@ pub(super) struct Change {
 }
 
 impl Change {
-    pub(super) fn new(
+    /// `object` changed: the event holds it as the API answers it.
+    pub(super) fn of(
         kind: EventType,
         customer_id: Option<&str>,
-        data: EventData,
+        object: &impl serde::Serialize,
         at: Timestamp,
     ) -> Self {
         Change {
             kind,
             customer_id: customer_id.map(str::to_owned),
-            data,
+            data: EventData::of(object),
             at,
+        }
+    }
+
+    /// A customer's update, with what its changed fields were before.
+    pub(super) fn updated(before: &Customer, after: &Customer) -> Self {
+        Change {
+            kind: EventType::CustomerUpdated,
+            customer_id: Some(after.id.clone()),
+            data: EventData::of_update(before, after),
+            at: after.updated_at,
         }
     }
 }
@@ -167,6 +179,18 @@ pub(super) fn stored_list(json: &str) -> Result<Vec<String>> {
 }
 
 impl Store {
+    /// Records the tenant's `changes` in `tx`, then commits it (see [`Store::commit`]).
+    pub(super) async fn commit_with_events(
+        &self,
+        mut tx: sqlx::Transaction<'_, sqlx::Any>,
+        tenant: &Tenant,
+        changes: Vec<Change>,
+    ) -> Result<()> {
+        let changes: Vec<_> = changes.into_iter().map(|change| (tenant, change)).collect();
+        let queued = record(&mut tx, self.backend, &changes).await?;
+        self.commit(tx, queued).await
+    }
+
     pub async fn find_event(&self, tenant: &Tenant, id: &str) -> Result<Event> {
         find_one(&self.reader, TABLE, tenant, id, event_from_row).await
     }

@@ -3,12 +3,12 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
-use super::events::{self, Change};
+use super::events::Change;
 use super::list::ListQuery;
 use super::random::object_id;
 use super::{find_one, metadata_json, stored_metadata, stored_time, Store};
 use crate::error::{Error, Result};
-use crate::event::{EventData, EventType};
+use crate::event::EventType;
 use crate::list::{ListParams, Page};
 use crate::merchant::Tenant;
 use crate::payment::{Currency, Payment, PaymentFilter, PaymentForCreate, PaymentStatus};
@@ -66,15 +66,13 @@ impl Store {
             let id = payment.customer.as_deref().unwrap_or_default();
             return Err(Error::missing_reference("customer", "customer", id));
         }
-        let data = EventData::of(&payment);
-        let change = Change::new(
+        let change = Change::of(
             EventType::PaymentCreated,
             payment.customer.as_deref(),
-            data,
+            &payment,
             now,
         );
-        let queued = events::record(&mut tx, self.backend, &[(tenant, change)]).await?;
-        self.commit(tx, queued).await?;
+        self.commit_with_events(tx, tenant, vec![change]).await?;
         Ok(payment)
     }
 

@@ -3,13 +3,13 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row};
 
-use super::events::{self, Change};
+use super::events::Change;
 use super::list::ListQuery;
 use super::payments::require_customer;
 use super::random::object_id;
 use super::{find_one, metadata_json, stored_metadata, stored_time, Store};
 use crate::error::{Error, Result};
-use crate::event::{EventData, EventType};
+use crate::event::EventType;
 use crate::list::{ListParams, Page};
 use crate::merchant::Tenant;
 use crate::payment::Currency;
@@ -76,15 +76,13 @@ impl Store {
                 &subscription.customer,
             ));
         }
-        let data = EventData::of(&subscription);
-        let change = Change::new(
+        let change = Change::of(
             EventType::SubscriptionCreated,
             Some(&subscription.customer),
-            data,
+            &subscription,
             now,
         );
-        let queued = events::record(&mut tx, self.backend, &[(tenant, change)]).await?;
-        self.commit(tx, queued).await?;
+        self.commit_with_events(tx, tenant, vec![change]).await?;
         Ok(subscription)
     }
 
@@ -145,15 +143,13 @@ impl Store {
             return find_one(&self.writer, TABLE, tenant, id, subscription_from_row).await;
         };
         let subscription = subscription_from_row(&row)?;
-        let data = EventData::of(&subscription);
-        let change = Change::new(
+        let change = Change::of(
             EventType::SubscriptionCanceled,
             Some(&subscription.customer),
-            data,
+            &subscription,
             now,
         );
-        let queued = events::record(&mut tx, self.backend, &[(tenant, change)]).await?;
-        self.commit(tx, queued).await?;
+        self.commit_with_events(tx, tenant, vec![change]).await?;
         Ok(subscription)
     }
 }

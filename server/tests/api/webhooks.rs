@@ -12,6 +12,7 @@ use axum::Router;
 use base64::Engine;
 use domain::store::Store;
 use domain::webhook::RetrySchedule;
+use domain::Delivery;
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use server::webhooks::DeliveryConfig;
@@ -112,6 +113,20 @@ async fn private_app() -> (TestApp, Store) {
     });
     let store = app.store.clone();
     (app, store)
+}
+
+/// The endpoint's newest delivery once it is no longer pending (succeeded or failed).
+async fn settled_delivery(store: &Store, tenant: &domain::Tenant, endpoint_id: &str) -> Delivery {
+    loop {
+        let deliveries = store
+            .list_deliveries(tenant, endpoint_id, 10)
+            .await
+            .unwrap();
+        if deliveries[0].status != domain::DeliveryStatus::Pending {
+            return deliveries[0].clone();
+        }
+        tokio::task::yield_now().await;
+    }
 }
 
 /// Checks a delivery's signature the Standard Webhooks way, computed here from the secret.
@@ -349,13 +364,7 @@ async fn deliveries_are_signed_and_retried_until_the_receiver_takes_them() {
     // Recorded: three attempts, succeeded at the third.
     let tenant = store.authenticate(&app.keys.test).await.unwrap().unwrap();
     let id = endpoint["id"].as_str().unwrap();
-    let delivery = loop {
-        let deliveries = store.list_deliveries(&tenant, id, 10).await.unwrap();
-        if deliveries[0].status != domain::DeliveryStatus::Pending {
-            break deliveries[0].clone();
-        }
-        tokio::task::yield_now().await;
-    };
+    let delivery = settled_delivery(&store, &tenant, id).await;
     assert_eq!(delivery.status, domain::DeliveryStatus::Succeeded);
     assert_eq!(delivery.attempts, 3);
     assert_eq!(delivery.last_response_status, Some(204));
@@ -388,13 +397,7 @@ async fn a_redirect_is_not_followed_and_counts_as_a_failure() {
 
     let tenant = store.authenticate(&app.keys.test).await.unwrap().unwrap();
     let id = endpoint["id"].as_str().unwrap();
-    let delivery = loop {
-        let deliveries = store.list_deliveries(&tenant, id, 10).await.unwrap();
-        if deliveries[0].status != domain::DeliveryStatus::Pending {
-            break deliveries[0].clone();
-        }
-        tokio::task::yield_now().await;
-    };
+    let delivery = settled_delivery(&store, &tenant, id).await;
     // No retries were configured: one attempt, answered 302, failed.
     assert_eq!(delivery.status, domain::DeliveryStatus::Failed);
     assert_eq!(delivery.last_response_status, Some(302));
@@ -420,13 +423,7 @@ async fn the_address_policy_holds_at_connect_time_too() {
     let tenant = store.authenticate(&app.keys.test).await.unwrap().unwrap();
     for endpoint in endpoints {
         let id = endpoint["id"].as_str().unwrap();
-        let delivery = loop {
-            let deliveries = store.list_deliveries(&tenant, id, 10).await.unwrap();
-            if deliveries[0].status != domain::DeliveryStatus::Pending {
-                break deliveries[0].clone();
-            }
-            tokio::task::yield_now().await;
-        };
+        let delivery = settled_delivery(&store, &tenant, id).await;
         assert_eq!(delivery.status, domain::DeliveryStatus::Failed);
         let error = delivery.last_error.unwrap();
         assert!(error.contains("not a public address"), "{error}");
