@@ -1,17 +1,14 @@
 //! Customers in the database: insert, find, update, delete (with its cascade) and list.
 
-use std::sync::Arc;
-
-use sqlx::any::AnyPoolOptions;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{Any, AnyPool, Row};
-use tokio::sync::{mpsc, oneshot, Notify};
 
 use super::events::{self, Change};
 use super::list::ListQuery;
 use super::random::object_id;
 use super::sql::{Sql, Value};
 use super::subscriptions::cancel_active_subscriptions;
+use super::writes::Written;
 use super::Backend;
 use super::{find_one, find_one_locked, metadata_json, stored_metadata, stored_time, Clock, Store};
 use crate::customer::{
@@ -29,24 +26,14 @@ const INSERT_COLUMNS: &str = "id, merchant_id, mode, email, email_normalized, na
     phone_e164, metadata, created_at, updated_at";
 
 impl Store {
-    /// Inserts a customer. Inserts that arrive while the writer is busy are written together,
-    /// see [`CustomerInserts`].
+    /// Inserts a customer. New customers of a group of writes go in together, see
+    /// [`super::writes`].
     pub async fn insert_customer(
         &self,
         tenant: &Tenant,
         input: CustomerForCreate,
     ) -> Result<Customer> {
-        let (answer, answered) = oneshot::channel();
-        let pending = PendingInsert {
-            tenant: tenant.clone(),
-            input,
-            answer,
-        };
-        self.customer_inserts
-            .0
-            .send(pending)
-            .map_err(|_| Error::Internal)?;
-        answered.await.map_err(|_| Error::Internal)?
+        self.writers.insert_customer(tenant, input).await
     }
 
     /// Inserts many customers in one transaction, all or none, in the order given (the last one
@@ -77,13 +64,17 @@ impl Store {
             .map(|input| new_customer(&self.clock, input))
             .collect::<Result<Vec<_>>>()?;
         let mut written = 0;
-        let mut queued = 0;
         for chunk in customers.chunks(ROWS_PER_STATEMENT) {
             let rows: Vec<_> = chunk.iter().map(|customer| (tenant, customer)).collect();
-            queued += insert_rows(tx, self.backend, &rows).await?;
+            insert_rows(tx, self.backend, &rows).await?;
             written += chunk.len();
             progress(written);
         }
+        let changes: Vec<_> = customers
+            .iter()
+            .map(|customer| (tenant.clone(), created(customer)))
+            .collect();
+        let queued = events::record(tx, self.backend, &changes).await?;
         let ids = customers.into_iter().map(|customer| customer.id).collect();
         Ok((ids, queued))
     }
@@ -93,88 +84,97 @@ impl Store {
     }
 
     /// Applies an update atomically, so concurrent updates of different fields do not overwrite
-    /// each other. The customer is read from a reader and written only if it is still exactly
-    /// as read (one statement on the writer instead of a four-step transaction); when another
-    /// write got there first, it is read again, and after a few such races the update runs as
-    /// one read-and-write transaction on the writer, the row locked from read to write.
+    /// each other. The customer is read from a reader, and the writer writes it only if it is
+    /// still exactly as read (one statement on the writer); when another write got there first,
+    /// the writer reads it again itself, the row locked from read to write.
     pub async fn update_customer(
         &self,
         tenant: &Tenant,
         id: &str,
         update: CustomerForUpdate,
     ) -> Result<Customer> {
-        const OPTIMISTIC_ATTEMPTS: usize = 3;
-        for _ in 0..OPTIMISTIC_ATTEMPTS {
-            let current = find_one(&self.reader, TABLE, tenant, id, customer_from_row).await?;
-            let customer = update.clone().apply(current.clone(), self.now())?;
-            let mut tx = self.writer.begin().await?;
-            let written = bind_update(sqlx::query(UPDATE_UNCHANGED_CUSTOMER), &customer)
-                .bind(current.email.clone())
-                .bind(current.name.clone())
-                .bind(current.phone.clone())
-                .bind(metadata_json(&current.metadata))
-                .bind(current.updated_at.unix_millis())
-                .execute(&mut *tx)
-                .await?;
-            if written.rows_affected() == 1 {
-                let change = Change::updated(&current, &customer);
-                self.commit_with_events(tx, tenant, vec![change]).await?;
-                return Ok(customer);
-            }
-        }
-        let mut tx = self.writer.begin().await?;
+        let read = find_one(&self.reader, TABLE, tenant, id, customer_from_row).await?;
+        let (tenant, id) = (tenant.clone(), id.to_owned());
         let lock = self.backend.lock_for_update();
-        let current = find_one_locked(&mut *tx, TABLE, tenant, id, lock, customer_from_row).await?;
-        let customer = update.apply(current.clone(), self.now())?;
-        bind_update(sqlx::query(UPDATE_CUSTOMER), &customer)
-            .execute(&mut *tx)
-            .await?;
-        let change = Change::updated(&current, &customer);
-        self.commit_with_events(tx, tenant, vec![change]).await?;
-        Ok(customer)
+        self.writers
+            .write(&read.id.clone(), move |tx, now| {
+                Box::pin(async move {
+                    let customer = update.clone().apply(read.clone(), now)?;
+                    let written = bind_update(sqlx::query(UPDATE_UNCHANGED_CUSTOMER), &customer)
+                        .bind(read.email.clone())
+                        .bind(read.name.clone())
+                        .bind(read.phone.clone())
+                        .bind(metadata_json(&read.metadata))
+                        .bind(read.updated_at.unix_millis())
+                        .execute(&mut *tx)
+                        .await?;
+                    let (before, customer) = if written.rows_affected() == 1 {
+                        (read, customer)
+                    } else {
+                        let current =
+                            find_one_locked(&mut *tx, TABLE, &tenant, &id, lock, customer_from_row)
+                                .await?;
+                        let customer = update.apply(current.clone(), now)?;
+                        bind_update(sqlx::query(UPDATE_CUSTOMER), &customer)
+                            .execute(&mut *tx)
+                            .await?;
+                        (current, customer)
+                    };
+                    let change = Change::updated(&before, &customer);
+                    Ok(Written::with_changes(customer, &tenant, vec![change]))
+                })
+            })
+            .await
     }
 
     /// Deletes a customer; in the same transaction its active subscriptions are canceled and its
     /// payments let go of it.
     pub async fn delete_customer(&self, tenant: &Tenant, id: &str) -> Result<DeletedCustomer> {
-        let now = self.now();
-        let mut tx = self.writer.begin().await?;
-        let deleted = sqlx::query(&format!(
-            "DELETE FROM customers WHERE id = $1 AND merchant_id = $2 AND mode = $3 \
-             RETURNING {COLUMNS}"
-        ))
-        .bind(id)
-        .bind(&tenant.merchant_id)
-        .bind(tenant.mode.as_str())
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| Error::not_found("customer", id))?;
-        let customer = customer_from_row(&deleted)?;
-        let canceled = cancel_active_subscriptions(&mut tx, tenant, id, now).await?;
-        sqlx::query(
-            "UPDATE payments SET customer_id = NULL, updated_at = $1 \
-             WHERE merchant_id = $2 AND mode = $3 AND customer_id = $4",
-        )
-        .bind(now.unix_millis())
-        .bind(&tenant.merchant_id)
-        .bind(tenant.mode.as_str())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        let mut changes = vec![Change::of(
-            EventType::CustomerDeleted,
-            Some(id),
-            &customer,
-            now,
-        )];
-        changes.extend(canceled.iter().map(|subscription| {
-            Change::of(EventType::SubscriptionCanceled, Some(id), subscription, now)
-        }));
-        self.commit_with_events(tx, tenant, changes).await?;
-        Ok(DeletedCustomer {
-            id: id.to_owned(),
-            deleted: true,
-        })
+        let (tenant, id) = (tenant.clone(), id.to_owned());
+        self.writers
+            .write(&id.clone(), move |tx, now| {
+                Box::pin(async move {
+                    let deleted = sqlx::query(&format!(
+                        "DELETE FROM customers WHERE id = $1 AND merchant_id = $2 AND mode = $3 \
+                         RETURNING {COLUMNS}"
+                    ))
+                    .bind(&id)
+                    .bind(&tenant.merchant_id)
+                    .bind(tenant.mode.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| Error::not_found("customer", &id))?;
+                    let customer = customer_from_row(&deleted)?;
+                    let canceled = cancel_active_subscriptions(tx, &tenant, &id, now).await?;
+                    sqlx::query(
+                        "UPDATE payments SET customer_id = NULL, updated_at = $1 \
+                         WHERE merchant_id = $2 AND mode = $3 AND customer_id = $4",
+                    )
+                    .bind(now.unix_millis())
+                    .bind(&tenant.merchant_id)
+                    .bind(tenant.mode.as_str())
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                    let mut changes = vec![Change::of(
+                        EventType::CustomerDeleted,
+                        Some(&id),
+                        &customer,
+                        now,
+                    )];
+                    changes.extend(canceled.iter().map(|subscription| {
+                        Change::of(
+                            EventType::SubscriptionCanceled,
+                            Some(&id),
+                            subscription,
+                            now,
+                        )
+                    }));
+                    let deleted = DeletedCustomer { id, deleted: true };
+                    Ok(Written::with_changes(deleted, &tenant, changes))
+                })
+            })
+            .await
     }
 
     pub async fn list_customers(
@@ -295,7 +295,7 @@ pub(super) async fn fill_in_phone_e164(writer: &AnyPool) -> Result<()> {
 /// 11 parameters a row, well under SQLite's (and PostgreSQL's) limit per statement.
 const ROWS_PER_STATEMENT: usize = 500;
 
-fn new_customer(clock: &Clock, input: CustomerForCreate) -> Result<Customer> {
+pub(super) fn new_customer(clock: &Clock, input: CustomerForCreate) -> Result<Customer> {
     let now = clock.tick();
     Ok(Customer {
         id: object_id(Customer::ID_PREFIX)?,
@@ -308,13 +308,12 @@ fn new_customer(clock: &Clock, input: CustomerForCreate) -> Result<Customer> {
     })
 }
 
-/// New customers, each with its tenant, in one multi-row statement, and their events; answers
-/// how many deliveries were queued.
-async fn insert_rows(
+/// New customers, each with its tenant, in one multi-row statement.
+pub(super) async fn insert_rows(
     tx: &mut sqlx::AnyConnection,
     backend: Backend,
     rows: &[(&Tenant, &Customer)],
-) -> Result<usize> {
+) -> Result<()> {
     let mut sql = Sql::with_many_values(
         backend,
         format!("INSERT INTO customers ({INSERT_COLUMNS}) VALUES "),
@@ -338,140 +337,17 @@ async fn insert_rows(
         ]);
     }
     sql.query().execute(&mut *tx).await?;
-    let changes: Vec<_> = rows
-        .iter()
-        .map(|(tenant, customer)| {
-            let change = Change::of(
-                EventType::CustomerCreated,
-                Some(&customer.id),
-                *customer,
-                customer.created_at,
-            );
-            (*tenant, change)
-        })
-        .collect();
-    events::record(tx, backend, &changes).await
-}
-
-/// `insert_rows` in a transaction of its own, waking the delivery worker once it commits.
-async fn insert_rows_alone(
-    writer: &AnyPool,
-    backend: Backend,
-    deliveries: &Notify,
-    rows: &[(&Tenant, &Customer)],
-) -> Result<()> {
-    let mut tx = writer.begin().await?;
-    let queued = insert_rows(&mut tx, backend, rows).await?;
-    tx.commit().await?;
-    if queued > 0 {
-        deliveries.notify_one();
-    }
     Ok(())
 }
 
-/// The queue of customers waiting to be inserted. A worker writes whatever has queued up while
-/// the writer was busy as one statement (one transaction: on SQLite one trip to its one writer,
-/// on PostgreSQL one commit to flush), so 64 concurrent creates cost a few trips to the
-/// writer rather than 64; a lone create still goes straight through. Each is stamped and given
-/// its id in queue order, so creation order and list order agree.
-pub(super) struct CustomerInserts(mpsc::UnboundedSender<PendingInsert>);
-
-struct PendingInsert {
-    tenant: Tenant,
-    input: CustomerForCreate,
-    answer: oneshot::Sender<Result<Customer>>,
-}
-
-/// Where the insert worker writes.
-pub(super) enum InsertWriter {
-    /// The store's own writer: SQLite's connections are threads of their own, usable from any
-    /// runtime.
-    Shared(AnyPool),
-    /// A connection of the worker's own to this PostgreSQL URL, opened on the worker's runtime,
-    /// which its socket belongs to.
-    Own(String),
-}
-
-impl CustomerInserts {
-    /// Starts the worker on a thread of its own, so the store does not depend on the runtime
-    /// that opened it; the thread ends when the last clone of the store is dropped.
-    pub(super) fn start(
-        writer: InsertWriter,
-        backend: Backend,
-        clock: Arc<Clock>,
-        deliveries: Arc<Notify>,
-    ) -> Result<Self> {
-        let (queue, queued) = mpsc::unbounded_channel();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|error| {
-                tracing::error!(%error, "cannot start the insert worker's runtime");
-                Error::Internal
-            })?;
-        std::thread::Builder::new()
-            .name("shika-inserts".into())
-            .spawn(move || {
-                runtime.block_on(async move {
-                    let writer = match writer {
-                        InsertWriter::Shared(pool) => pool,
-                        InsertWriter::Own(url) => {
-                            match AnyPoolOptions::new().max_connections(1).connect_lazy(&url) {
-                                Ok(pool) => pool,
-                                Err(error) => {
-                                    tracing::error!(%error, "the insert worker cannot connect");
-                                    return;
-                                }
-                            }
-                        }
-                    };
-                    write_queued_inserts(writer, backend, clock, deliveries, queued).await;
-                });
-            })
-            .map_err(|error| {
-                tracing::error!(%error, "cannot start the insert worker");
-                Error::Internal
-            })?;
-        Ok(CustomerInserts(queue))
-    }
-}
-
-async fn write_queued_inserts(
-    writer: AnyPool,
-    backend: Backend,
-    clock: Arc<Clock>,
-    deliveries: Arc<Notify>,
-    mut queued: mpsc::UnboundedReceiver<PendingInsert>,
-) {
-    let mut pending = Vec::new();
-    while queued.recv_many(&mut pending, ROWS_PER_STATEMENT).await > 0 {
-        let mut made = Vec::new();
-        for insert in pending.drain(..) {
-            match new_customer(&clock, insert.input) {
-                Ok(customer) => made.push((insert.tenant, customer, insert.answer)),
-                Err(error) => {
-                    let _ = insert.answer.send(Err(error));
-                }
-            }
-        }
-        let rows: Vec<_> = made
-            .iter()
-            .map(|(tenant, customer, _)| (tenant, customer))
-            .collect();
-        let together = insert_rows_alone(&writer, backend, &deliveries, &rows).await;
-        if together.is_ok() || made.len() == 1 {
-            for (_, customer, answer) in made {
-                let _ = answer.send(together.clone().map(|()| customer));
-            }
-        } else {
-            // One failing row (say, a merchant deleted meanwhile) must not fail the others.
-            for (tenant, customer, answer) in made {
-                let alone =
-                    insert_rows_alone(&writer, backend, &deliveries, &[(&tenant, &customer)]).await;
-                let _ = answer.send(alone.map(|()| customer));
-            }
-        }
-    }
+/// The change a new customer records.
+pub(super) fn created(customer: &Customer) -> Change {
+    Change::of(
+        EventType::CustomerCreated,
+        Some(&customer.id),
+        customer,
+        customer.created_at,
+    )
 }
 
 pub(super) fn customer_from_row(row: &AnyRow) -> Result<Customer> {

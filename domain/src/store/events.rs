@@ -64,7 +64,7 @@ impl Change {
 pub(super) async fn record(
     tx: &mut sqlx::AnyConnection,
     backend: Backend,
-    changes: &[(&Tenant, Change)],
+    changes: &[(Tenant, Change)],
 ) -> Result<usize> {
     if changes.is_empty() {
         return Ok(0);
@@ -102,13 +102,13 @@ pub(super) async fn record(
 async fn queue_deliveries(
     tx: &mut sqlx::AnyConnection,
     backend: Backend,
-    changes: &[(&Tenant, Change)],
+    changes: &[(Tenant, Change)],
     ids: &[String],
 ) -> Result<usize> {
     let mut endpoints: Vec<(&Tenant, Vec<EnabledEndpoint>)> = Vec::new();
     let mut deliveries = Vec::new();
     for ((tenant, change), event_id) in changes.iter().zip(ids) {
-        let position = match endpoints.iter().position(|(known, _)| known == tenant) {
+        let position = match endpoints.iter().position(|(known, _)| *known == tenant) {
             Some(position) => position,
             None => {
                 endpoints.push((tenant, enabled_endpoints(&mut *tx, tenant).await?));
@@ -179,18 +179,6 @@ pub(super) fn stored_list(json: &str) -> Result<Vec<String>> {
 }
 
 impl Store {
-    /// Records the tenant's `changes` in `tx`, then commits it (see [`Store::commit`]).
-    pub(super) async fn commit_with_events(
-        &self,
-        mut tx: sqlx::Transaction<'_, sqlx::Any>,
-        tenant: &Tenant,
-        changes: Vec<Change>,
-    ) -> Result<()> {
-        let changes: Vec<_> = changes.into_iter().map(|change| (tenant, change)).collect();
-        let queued = record(&mut tx, self.backend, &changes).await?;
-        self.commit(tx, queued).await
-    }
-
     pub async fn find_event(&self, tenant: &Tenant, id: &str) -> Result<Event> {
         find_one(&self.reader, TABLE, tenant, id, event_from_row).await
     }

@@ -8,8 +8,8 @@
 //!
 //! SQLite runs in WAL mode with foreign keys on and a busy timeout. Writes go through a pool of
 //! one connection (SQLite has one writer at a time anyway; queuing in the pool is cheaper than
-//! lock retries), reads through a pool of several. On both, new customers are written in batches
-//! by a worker thread (`customers::CustomerInserts`). Because one process owns a SQLite database
+//! lock retries), reads through a pool of several. On both, changes go through one write path
+//! that commits what queued while the writer was busy together (`writes`). Because one process owns a SQLite database
 //! it also keeps some state to itself ([`SingleProcess`]): verified API keys are remembered until
 //! a key is rolled, and the API's rate limit is counted in memory. On PostgreSQL all of that
 //! lives in the database, so processes share it.
@@ -30,6 +30,7 @@ mod subscriptions;
 pub mod testing;
 mod transfer;
 mod webhooks;
+mod writes;
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -62,7 +63,8 @@ pub struct Store {
     clock: Arc<Clock>,
     /// The secret that keys the digests of API keys.
     key_secret: Arc<[u8]>,
-    customer_inserts: Arc<customers::CustomerInserts>,
+    /// The one write path: see [`writes`].
+    writers: Arc<writes::Writers>,
     /// What this process keeps to itself; only on SQLite.
     single_process: Option<Arc<SingleProcess>>,
     /// Woken when a change has queued webhook deliveries (see [`Store::deliveries_queued`]).
@@ -132,9 +134,9 @@ impl Store {
     pub async fn open_with_key_secret(url: &str, key_secret: Option<&str>) -> Result<Self> {
         let backend = Backend::of_url(url)?;
         let writer = open_writer_for(backend, url).await?;
-        // What differs by backend: the migrations, where reads go, where the insert worker
-        // writes, and what only a single process may keep to itself.
-        let (reader, insert_writer, single_process) = match backend {
+        // What differs by backend: the migrations, where reads go, where the writers write,
+        // and what only a single process may keep to itself.
+        let (reader, writer_pool, single_process) = match backend {
             Backend::Sqlite => {
                 sqlx::migrate!("../migrations/sqlite").run(&writer).await?;
                 let single_process = SingleProcess {
@@ -143,7 +145,7 @@ impl Store {
                 };
                 (
                     sqlite_pool(url, 4).await?,
-                    customers::InsertWriter::Shared(writer.clone()),
+                    writes::WriterPool::Shared(writer.clone()),
                     Some(Arc::new(single_process)),
                 )
             }
@@ -155,7 +157,7 @@ impl Store {
                     .await?;
                 (
                     writer.clone(),
-                    customers::InsertWriter::Own(url.to_owned()),
+                    writes::WriterPool::Own(url.to_owned()),
                     None,
                 )
             }
@@ -167,8 +169,8 @@ impl Store {
         };
         let clock = Arc::new(Clock::default());
         let deliveries = Arc::new(Notify::new());
-        let customer_inserts = Arc::new(customers::CustomerInserts::start(
-            insert_writer,
+        let writers = Arc::new(writes::Writers::start(
+            writer_pool,
             backend,
             clock.clone(),
             deliveries.clone(),
@@ -179,7 +181,7 @@ impl Store {
             reader,
             clock,
             key_secret,
-            customer_inserts,
+            writers,
             single_process,
             deliveries,
             allow_private_webhooks: false,

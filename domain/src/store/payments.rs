@@ -6,6 +6,7 @@ use sqlx::{AnyPool, Row};
 use super::events::Change;
 use super::list::ListQuery;
 use super::random::object_id;
+use super::writes::Written;
 use super::{find_one, metadata_json, stored_metadata, stored_time, Store};
 use crate::error::{Error, Result};
 use crate::event::EventType;
@@ -26,54 +27,59 @@ impl Store {
         if let Some(customer) = &input.customer {
             require_customer(&self.reader, tenant, customer, "customer").await?;
         }
-        let now = self.now();
-        let payment = Payment {
-            id: object_id(Payment::ID_PREFIX)?,
-            amount: input.amount,
-            currency: input.currency,
-            customer: input.customer,
-            description: input.description,
-            status: PaymentStatus::Succeeded,
-            metadata: input.metadata,
-            created_at: now,
-            updated_at: now,
-        };
-        // The customer is checked again inside the insert, and held there against a concurrent
-        // delete: a delete in between leaves the payment without a customer rather than
-        // pointing at one that is gone.
-        let mut tx = self.writer.begin().await?;
-        let inserted = sqlx::query(&format!(
-            "INSERT INTO payments (id, merchant_id, mode, customer_id, amount, currency, \
-             description, status, metadata, created_at, updated_at) \
-             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10 \
-             WHERE $4 IS NULL OR EXISTS (SELECT 1 FROM customers WHERE id = $4 \
-             AND merchant_id = $2 AND mode = $3{})",
-            self.backend.lock_shared()
-        ))
-        .bind(&payment.id)
-        .bind(&tenant.merchant_id)
-        .bind(tenant.mode.as_str())
-        .bind(&payment.customer)
-        .bind(payment.amount)
-        .bind(payment.currency.as_str())
-        .bind(&payment.description)
-        .bind(payment.status.as_str())
-        .bind(metadata_json(&payment.metadata))
-        .bind(now.unix_millis())
-        .execute(&mut *tx)
-        .await?;
-        if inserted.rows_affected() == 0 {
-            let id = payment.customer.as_deref().unwrap_or_default();
-            return Err(Error::missing_reference("customer", "customer", id));
-        }
-        let change = Change::of(
-            EventType::PaymentCreated,
-            payment.customer.as_deref(),
-            &payment,
-            now,
-        );
-        self.commit_with_events(tx, tenant, vec![change]).await?;
-        Ok(payment)
+        let tenant = tenant.clone();
+        let lock = self.backend.lock_shared();
+        let key = input.customer.clone().unwrap_or_default();
+        self.writers
+            .write(&key, move |tx, now| {
+                Box::pin(async move {
+                    let payment = Payment {
+                        id: object_id(Payment::ID_PREFIX)?,
+                        amount: input.amount,
+                        currency: input.currency,
+                        customer: input.customer,
+                        description: input.description,
+                        status: PaymentStatus::Succeeded,
+                        metadata: input.metadata,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    // The customer is checked again inside the insert, and held there against a
+                    // concurrent delete: a delete in between leaves the payment without a
+                    // customer rather than pointing at one that is gone.
+                    let inserted = sqlx::query(&format!(
+                        "INSERT INTO payments (id, merchant_id, mode, customer_id, amount, \
+                         currency, description, status, metadata, created_at, updated_at) \
+                         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10 \
+                         WHERE $4 IS NULL OR EXISTS (SELECT 1 FROM customers WHERE id = $4 \
+                         AND merchant_id = $2 AND mode = $3{lock})"
+                    ))
+                    .bind(&payment.id)
+                    .bind(&tenant.merchant_id)
+                    .bind(tenant.mode.as_str())
+                    .bind(&payment.customer)
+                    .bind(payment.amount)
+                    .bind(payment.currency.as_str())
+                    .bind(&payment.description)
+                    .bind(payment.status.as_str())
+                    .bind(metadata_json(&payment.metadata))
+                    .bind(now.unix_millis())
+                    .execute(&mut *tx)
+                    .await?;
+                    if inserted.rows_affected() == 0 {
+                        let id = payment.customer.as_deref().unwrap_or_default();
+                        return Err(Error::missing_reference("customer", "customer", id));
+                    }
+                    let change = Change::of(
+                        EventType::PaymentCreated,
+                        payment.customer.as_deref(),
+                        &payment,
+                        now,
+                    );
+                    Ok(Written::with_changes(payment, &tenant, vec![change]))
+                })
+            })
+            .await
     }
 
     pub async fn find_payment(&self, tenant: &Tenant, id: &str) -> Result<Payment> {

@@ -1,12 +1,13 @@
 //! Subscriptions in the database: insert, find, list and cancel.
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row};
+use sqlx::Row;
 
 use super::events::Change;
 use super::list::ListQuery;
 use super::payments::require_customer;
 use super::random::object_id;
+use super::writes::Written;
 use super::{find_one, metadata_json, stored_metadata, stored_time, Store};
 use crate::error::{Error, Result};
 use crate::event::EventType;
@@ -29,61 +30,66 @@ impl Store {
         input: SubscriptionForCreate,
     ) -> Result<Subscription> {
         require_customer(&self.reader, tenant, &input.customer, "customer").await?;
-        let now = self.now();
-        let subscription = Subscription {
-            id: object_id(Subscription::ID_PREFIX)?,
-            customer: input.customer,
-            status: SubscriptionStatus::Active,
-            amount: input.amount,
-            currency: input.currency,
-            interval: input.interval,
-            current_period_start: now,
-            current_period_end: input.interval.period_end(now),
-            canceled_at: None,
-            metadata: input.metadata,
-            created_at: now,
-            updated_at: now,
-        };
-        // Inserted only if the customer still exists (held against a concurrent delete until the
-        // insert commits), so a delete cannot leave an active subscription behind it.
-        let mut tx = self.writer.begin().await?;
-        let inserted = sqlx::query(&format!(
-            "INSERT INTO subscriptions (id, merchant_id, mode, customer_id, status, amount, \
-             currency, billing_interval, current_period_start, current_period_end, metadata, \
-             created_at, updated_at) \
-             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $9, $9 \
-             WHERE EXISTS (SELECT 1 FROM customers WHERE id = $4 AND merchant_id = $2 \
-             AND mode = $3{})",
-            self.backend.lock_shared()
-        ))
-        .bind(&subscription.id)
-        .bind(&tenant.merchant_id)
-        .bind(tenant.mode.as_str())
-        .bind(&subscription.customer)
-        .bind(subscription.status.as_str())
-        .bind(subscription.amount)
-        .bind(subscription.currency.as_str())
-        .bind(subscription.interval.as_str())
-        .bind(now.unix_millis())
-        .bind(subscription.current_period_end.unix_millis())
-        .bind(metadata_json(&subscription.metadata))
-        .execute(&mut *tx)
-        .await?;
-        if inserted.rows_affected() == 0 {
-            return Err(Error::missing_reference(
-                "customer",
-                "customer",
-                &subscription.customer,
-            ));
-        }
-        let change = Change::of(
-            EventType::SubscriptionCreated,
-            Some(&subscription.customer),
-            &subscription,
-            now,
-        );
-        self.commit_with_events(tx, tenant, vec![change]).await?;
-        Ok(subscription)
+        let tenant = tenant.clone();
+        let lock = self.backend.lock_shared();
+        self.writers
+            .write(&input.customer.clone(), move |tx, now| {
+                Box::pin(async move {
+                    let subscription = Subscription {
+                        id: object_id(Subscription::ID_PREFIX)?,
+                        customer: input.customer,
+                        status: SubscriptionStatus::Active,
+                        amount: input.amount,
+                        currency: input.currency,
+                        interval: input.interval,
+                        current_period_start: now,
+                        current_period_end: input.interval.period_end(now),
+                        canceled_at: None,
+                        metadata: input.metadata,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    // Inserted only if the customer still exists (held against a concurrent
+                    // delete until the insert commits), so a delete cannot leave an active
+                    // subscription behind it.
+                    let inserted = sqlx::query(&format!(
+                        "INSERT INTO subscriptions (id, merchant_id, mode, customer_id, status, \
+                         amount, currency, billing_interval, current_period_start, \
+                         current_period_end, metadata, created_at, updated_at) \
+                         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $9, $9 \
+                         WHERE EXISTS (SELECT 1 FROM customers WHERE id = $4 AND merchant_id = $2 \
+                         AND mode = $3{lock})"
+                    ))
+                    .bind(&subscription.id)
+                    .bind(&tenant.merchant_id)
+                    .bind(tenant.mode.as_str())
+                    .bind(&subscription.customer)
+                    .bind(subscription.status.as_str())
+                    .bind(subscription.amount)
+                    .bind(subscription.currency.as_str())
+                    .bind(subscription.interval.as_str())
+                    .bind(now.unix_millis())
+                    .bind(subscription.current_period_end.unix_millis())
+                    .bind(metadata_json(&subscription.metadata))
+                    .execute(&mut *tx)
+                    .await?;
+                    if inserted.rows_affected() == 0 {
+                        return Err(Error::missing_reference(
+                            "customer",
+                            "customer",
+                            &subscription.customer,
+                        ));
+                    }
+                    let change = Change::of(
+                        EventType::SubscriptionCreated,
+                        Some(&subscription.customer),
+                        &subscription,
+                        now,
+                    );
+                    Ok(Written::with_changes(subscription, &tenant, vec![change]))
+                })
+            })
+            .await
     }
 
     pub async fn find_subscription(&self, tenant: &Tenant, id: &str) -> Result<Subscription> {
@@ -122,41 +128,47 @@ impl Store {
     }
 
     /// Cancels a subscription; cancelling a canceled one answers it unchanged (and records
-    /// nothing).
+    /// nothing). It goes to the writer of its customer, as that customer's delete does.
     pub async fn cancel_subscription(&self, tenant: &Tenant, id: &str) -> Result<Subscription> {
-        let now = self.now();
-        let mut tx = self.writer.begin().await?;
-        let canceled = sqlx::query(&format!(
-            "UPDATE subscriptions SET status = 'canceled', canceled_at = $1, updated_at = $1 \
-             WHERE id = $2 AND merchant_id = $3 AND mode = $4 AND status = 'active' \
-             RETURNING {COLUMNS}"
-        ))
-        .bind(now.unix_millis())
-        .bind(id)
-        .bind(&tenant.merchant_id)
-        .bind(tenant.mode.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = canceled else {
-            drop(tx);
-            // Read on the writer so the answer sees a cancel that just committed.
-            return find_one(&self.writer, TABLE, tenant, id, subscription_from_row).await;
-        };
-        let subscription = subscription_from_row(&row)?;
-        let change = Change::of(
-            EventType::SubscriptionCanceled,
-            Some(&subscription.customer),
-            &subscription,
-            now,
-        );
-        self.commit_with_events(tx, tenant, vec![change]).await?;
-        Ok(subscription)
+        let found = self.find_subscription(tenant, id).await?;
+        let (tenant, id) = (tenant.clone(), id.to_owned());
+        self.writers
+            .write(&found.customer, move |tx, now| {
+                Box::pin(async move {
+                    let canceled = sqlx::query(&format!(
+                        "UPDATE subscriptions SET status = 'canceled', canceled_at = $1, \
+                         updated_at = $1 WHERE id = $2 AND merchant_id = $3 AND mode = $4 \
+                         AND status = 'active' RETURNING {COLUMNS}"
+                    ))
+                    .bind(now.unix_millis())
+                    .bind(&id)
+                    .bind(&tenant.merchant_id)
+                    .bind(tenant.mode.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some(row) = canceled else {
+                        // Read on the writer, so the answer sees a cancel that just committed.
+                        let current =
+                            find_one(&mut *tx, TABLE, &tenant, &id, subscription_from_row).await?;
+                        return Ok(Written::quietly(current));
+                    };
+                    let subscription = subscription_from_row(&row)?;
+                    let change = Change::of(
+                        EventType::SubscriptionCanceled,
+                        Some(&subscription.customer),
+                        &subscription,
+                        now,
+                    );
+                    Ok(Written::with_changes(subscription, &tenant, vec![change]))
+                })
+            })
+            .await
     }
 }
 
 /// Cancels the customer's active subscriptions inside `tx` (its delete): answers them canceled.
 pub(super) async fn cancel_active_subscriptions(
-    tx: &mut sqlx::Transaction<'_, Any>,
+    tx: &mut sqlx::AnyConnection,
     tenant: &Tenant,
     customer_id: &str,
     now: Timestamp,
@@ -170,7 +182,7 @@ pub(super) async fn cancel_active_subscriptions(
     .bind(&tenant.merchant_id)
     .bind(tenant.mode.as_str())
     .bind(customer_id)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *tx)
     .await?;
     let mut canceled = rows
         .iter()

@@ -1140,3 +1140,73 @@ async fn a_backup_is_a_checked_copy_and_refuses_to_overwrite() {
         .unwrap_err();
     assert!(postgres.contains("pg_dump"), "{postgres}");
 }
+
+/// Takes the database's write lock from a connection of its own — on SQLite a write
+/// transaction, on PostgreSQL payments locked against inserts — so that writes queue up behind
+/// it until it rolls back.
+async fn hold_writes(database: &TestDatabase) -> sqlx::AnyConnection {
+    use sqlx::{Connection, Executor};
+    let mut holder = sqlx::AnyConnection::connect(&database.url).await.unwrap();
+    let take = match database.backend() {
+        super::Backend::Sqlite => "BEGIN IMMEDIATE",
+        super::Backend::Postgres => "BEGIN; LOCK TABLE payments IN EXCLUSIVE MODE",
+    };
+    holder.execute(take).await.unwrap();
+    holder
+}
+
+#[tokio::test]
+async fn a_failing_write_in_a_group_is_undone_alone_and_the_others_commit() {
+    use sqlx::Executor;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::Poll;
+
+    let (store, database) = open_store().await;
+    let (tenant, _, _) = merchant(&store, "a@example.com").await;
+    // Its merchant does not exist, so its insert breaks a foreign key inside the group.
+    let stranger = Tenant {
+        merchant_id: "acct_missing".into(),
+        mode: Mode::Test,
+    };
+    type Write = Pin<Box<dyn Future<Output = Result<Payment>> + Send>>;
+
+    let holder = hold_writes(&database).await;
+    let mut writes: Vec<Write> = (0..12)
+        .map(|n| {
+            let store = store.clone();
+            let tenant = if n % 2 == 0 { &tenant } else { &stranger }.clone();
+            let input = PaymentForCreate::from_json(&body(json!({ "amount": 100 + n }))).unwrap();
+            Box::pin(async move { store.insert_payment(&tenant, input).await }) as Write
+        })
+        .collect();
+    // One poll queues every write behind the held lock, so they run together once it goes.
+    std::future::poll_fn(|cx| {
+        for write in &mut writes {
+            assert!(write.as_mut().poll(cx).is_pending());
+        }
+        Poll::Ready(())
+    })
+    .await;
+    let mut holder = holder;
+    holder.execute("ROLLBACK").await.unwrap();
+    let mut answers = Vec::new();
+    for write in writes {
+        answers.push(write.await);
+    }
+
+    for (n, answer) in answers.iter().enumerate() {
+        assert_eq!(answer.is_ok(), n % 2 == 0, "write {n}: {answer:?}");
+    }
+    let stored: Vec<i64> = sqlx::query_scalar("SELECT amount FROM payments ORDER BY amount")
+        .fetch_all(&store.reader)
+        .await
+        .unwrap();
+    assert_eq!(stored, vec![100, 102, 104, 106, 108, 110]);
+    let recorded: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE type = 'payment.created'")
+            .fetch_one(&store.reader)
+            .await
+            .unwrap();
+    assert_eq!(recorded, 6);
+}

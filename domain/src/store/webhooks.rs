@@ -11,6 +11,7 @@ use super::events::{event_from_row, stored_list};
 use super::list::ListQuery;
 use super::random::{self, object_id};
 use super::sql::Sql;
+use super::writes::Written;
 use super::{
     find_one, find_one_locked, metadata_json, stored_metadata, stored_time, Backend, Store,
 };
@@ -39,6 +40,10 @@ const PREVIOUS_SECRET_LIFETIME_MS: i64 = 24 * 60 * 60 * 1000;
 /// take, so no other process attempts it meanwhile; after a crash (on PostgreSQL, where another
 /// process may still hold it) it is due again once this runs out.
 pub const DELIVERY_LEASE: Duration = Duration::from_secs(30);
+
+/// The key claims go to the writers by: claims skip rows another claim holds, so any writer will
+/// do, and always the same one keeps one process's claims in turn.
+const CLAIMS: &str = "webhook_deliveries";
 
 /// A delivery claimed by the worker, with all it needs to make the attempt.
 #[derive(Debug, Clone)]
@@ -76,24 +81,31 @@ impl Store {
             updated_at: now,
             secret: Some(secret.expose()),
         };
-        sqlx::query(
-            "INSERT INTO webhook_endpoints (id, merchant_id, mode, url, enabled_events, \
-             description, status, metadata, secret, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
-        )
-        .bind(&endpoint.id)
-        .bind(&tenant.merchant_id)
-        .bind(tenant.mode.as_str())
-        .bind(&endpoint.url)
-        .bind(list_json(&endpoint.enabled_events))
-        .bind(&endpoint.description)
-        .bind(endpoint.status.as_str())
-        .bind(metadata_json(&endpoint.metadata))
-        .bind(secret.expose())
-        .bind(now.unix_millis())
-        .execute(&self.writer)
-        .await?;
-        Ok(endpoint)
+        let tenant = tenant.clone();
+        self.writers
+            .write(&endpoint.id.clone(), move |tx, _| {
+                Box::pin(async move {
+                    sqlx::query(
+                        "INSERT INTO webhook_endpoints (id, merchant_id, mode, url, \
+                         enabled_events, description, status, metadata, secret, created_at, \
+                         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+                    )
+                    .bind(&endpoint.id)
+                    .bind(&tenant.merchant_id)
+                    .bind(tenant.mode.as_str())
+                    .bind(&endpoint.url)
+                    .bind(list_json(&endpoint.enabled_events))
+                    .bind(&endpoint.description)
+                    .bind(endpoint.status.as_str())
+                    .bind(metadata_json(&endpoint.metadata))
+                    .bind(secret.expose())
+                    .bind(endpoint.created_at.unix_millis())
+                    .execute(&mut *tx)
+                    .await?;
+                    Ok(Written::quietly(endpoint))
+                })
+            })
+            .await
     }
 
     pub async fn find_webhook_endpoint(
@@ -113,24 +125,34 @@ impl Store {
         if let Some(url) = &update.url {
             self.check_destination(url.as_str()).await?;
         }
-        let mut tx = self.writer.begin().await?;
         let lock = self.backend.lock_for_update();
-        let current = find_one_locked(&mut *tx, TABLE, tenant, id, lock, endpoint_from_row).await?;
-        let endpoint = update.apply(current, self.now())?;
-        sqlx::query(
-            "UPDATE webhook_endpoints SET url = $1, enabled_events = $2, description = $3, \
-             status = $4, metadata = $5, updated_at = $6 WHERE id = $7",
-        )
-        .bind(&endpoint.url)
-        .bind(list_json(&endpoint.enabled_events))
-        .bind(&endpoint.description)
-        .bind(endpoint.status.as_str())
-        .bind(metadata_json(&endpoint.metadata))
-        .bind(endpoint.updated_at.unix_millis())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
+        let (tenant, id) = (tenant.clone(), id.to_owned());
+        let endpoint = self
+            .writers
+            .write(&id.clone(), move |tx, now| {
+                Box::pin(async move {
+                    let current =
+                        find_one_locked(&mut *tx, TABLE, &tenant, &id, lock, endpoint_from_row)
+                            .await?;
+                    let endpoint = update.apply(current, now)?;
+                    sqlx::query(
+                        "UPDATE webhook_endpoints SET url = $1, enabled_events = $2, \
+                         description = $3, status = $4, metadata = $5, updated_at = $6 \
+                         WHERE id = $7",
+                    )
+                    .bind(&endpoint.url)
+                    .bind(list_json(&endpoint.enabled_events))
+                    .bind(&endpoint.description)
+                    .bind(endpoint.status.as_str())
+                    .bind(metadata_json(&endpoint.metadata))
+                    .bind(endpoint.updated_at.unix_millis())
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                    Ok(Written::quietly(endpoint))
+                })
+            })
+            .await?;
         if endpoint.is_enabled() {
             // Deliveries held while it was disabled are due now.
             self.deliveries.notify_one();
@@ -145,27 +167,33 @@ impl Store {
         tenant: &Tenant,
         id: &str,
     ) -> Result<DeletedWebhookEndpoint> {
-        let mut tx = self.writer.begin().await?;
-        let deleted = sqlx::query(
-            "DELETE FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2 AND mode = $3",
-        )
-        .bind(id)
-        .bind(&tenant.merchant_id)
-        .bind(tenant.mode.as_str())
-        .execute(&mut *tx)
-        .await?;
-        if deleted.rows_affected() == 0 {
-            return Err(Error::not_found("webhook_endpoint", id));
-        }
-        sqlx::query("DELETE FROM webhook_deliveries WHERE endpoint_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(DeletedWebhookEndpoint {
-            id: id.to_owned(),
-            deleted: true,
-        })
+        let (tenant, id) = (tenant.clone(), id.to_owned());
+        self.writers
+            .write(&id.clone(), move |tx, _| {
+                Box::pin(async move {
+                    let deleted = sqlx::query(
+                        "DELETE FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2 \
+                         AND mode = $3",
+                    )
+                    .bind(&id)
+                    .bind(&tenant.merchant_id)
+                    .bind(tenant.mode.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                    if deleted.rows_affected() == 0 {
+                        return Err(Error::not_found("webhook_endpoint", &id));
+                    }
+                    sqlx::query("DELETE FROM webhook_deliveries WHERE endpoint_id = $1")
+                        .bind(&id)
+                        .execute(&mut *tx)
+                        .await?;
+                    Ok(Written::quietly(DeletedWebhookEndpoint {
+                        id,
+                        deleted: true,
+                    }))
+                })
+            })
+            .await
     }
 
     pub async fn list_webhook_endpoints(
@@ -193,26 +221,32 @@ impl Store {
         tenant: &Tenant,
         id: &str,
     ) -> Result<WebhookEndpoint> {
-        let now = self.now();
         let secret = new_secret()?;
-        let rolled = sqlx::query(&format!(
-            "UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_until = $1, \
-             secret = $2, updated_at = $3 WHERE id = $4 AND merchant_id = $5 AND mode = $6 \
-             RETURNING {COLUMNS}"
-        ))
-        .bind(now.unix_millis() + PREVIOUS_SECRET_LIFETIME_MS)
-        .bind(secret.expose())
-        .bind(now.unix_millis())
-        .bind(id)
-        .bind(&tenant.merchant_id)
-        .bind(tenant.mode.as_str())
-        .fetch_optional(&self.writer)
-        .await?
-        .ok_or_else(|| Error::not_found("webhook_endpoint", id))?;
-        Ok(WebhookEndpoint {
-            secret: Some(secret.expose()),
-            ..endpoint_from_row(&rolled)?
-        })
+        let (tenant, id) = (tenant.clone(), id.to_owned());
+        self.writers
+            .write(&id.clone(), move |tx, now| {
+                Box::pin(async move {
+                    let rolled = sqlx::query(&format!(
+                        "UPDATE webhook_endpoints SET previous_secret = secret, \
+                         previous_secret_until = $1, secret = $2, updated_at = $3 \
+                         WHERE id = $4 AND merchant_id = $5 AND mode = $6 RETURNING {COLUMNS}"
+                    ))
+                    .bind(now.unix_millis() + PREVIOUS_SECRET_LIFETIME_MS)
+                    .bind(secret.expose())
+                    .bind(now.unix_millis())
+                    .bind(&id)
+                    .bind(&tenant.merchant_id)
+                    .bind(tenant.mode.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| Error::not_found("webhook_endpoint", &id))?;
+                    Ok(Written::quietly(WebhookEndpoint {
+                        secret: Some(secret.expose()),
+                        ..endpoint_from_row(&rolled)?
+                    }))
+                })
+            })
+            .await
     }
 
     /// How many attempts to each of the tenant's endpoints failed since `since`: the
@@ -303,19 +337,27 @@ impl Store {
         event_id: &str,
     ) -> Result<()> {
         self.find_webhook_endpoint(tenant, endpoint_id).await?;
-        let now = self.now().unix_millis();
-        let resent = sqlx::query(
-            "UPDATE webhook_deliveries SET status = 'pending', failures = 0, next_attempt_at = $1, \
-             claimed_at = NULL, updated_at = $1 WHERE endpoint_id = $2 AND event_id = $3",
-        )
-        .bind(now)
-        .bind(endpoint_id)
-        .bind(event_id)
-        .execute(&self.writer)
-        .await?;
-        if resent.rows_affected() == 0 {
-            return Err(Error::not_found("delivery", event_id));
-        }
+        let (endpoint_id, event_id) = (endpoint_id.to_owned(), event_id.to_owned());
+        self.writers
+            .write(&endpoint_id.clone(), move |tx, now| {
+                Box::pin(async move {
+                    let resent = sqlx::query(
+                        "UPDATE webhook_deliveries SET status = 'pending', failures = 0, \
+                         next_attempt_at = $1, claimed_at = NULL, updated_at = $1 \
+                         WHERE endpoint_id = $2 AND event_id = $3",
+                    )
+                    .bind(now.unix_millis())
+                    .bind(&endpoint_id)
+                    .bind(&event_id)
+                    .execute(&mut *tx)
+                    .await?;
+                    if resent.rows_affected() == 0 {
+                        return Err(Error::not_found("delivery", &event_id));
+                    }
+                    Ok(Written::quietly(()))
+                })
+            })
+            .await?;
         self.deliveries.notify_one();
         Ok(())
     }
@@ -335,16 +377,25 @@ impl Store {
             "data": {"object": endpoint},
         });
         let id = event["id"].as_str().unwrap_or_default().to_owned();
-        sqlx::query(
-            "INSERT INTO webhook_deliveries (event_id, endpoint_id, status, next_attempt_at, \
-             body, created_at, updated_at) VALUES ($1, $2, 'pending', $3, $4, $3, $3)",
-        )
-        .bind(&id)
-        .bind(endpoint_id)
-        .bind(now.unix_millis())
-        .bind(event.to_string())
-        .execute(&self.writer)
-        .await?;
+        let (event_id, endpoint_id) = (id.clone(), endpoint_id.to_owned());
+        self.writers
+            .write(&endpoint_id.clone(), move |tx, _| {
+                Box::pin(async move {
+                    sqlx::query(
+                        "INSERT INTO webhook_deliveries (event_id, endpoint_id, status, \
+                         next_attempt_at, body, created_at, updated_at) \
+                         VALUES ($1, $2, 'pending', $3, $4, $3, $3)",
+                    )
+                    .bind(&event_id)
+                    .bind(&endpoint_id)
+                    .bind(now.unix_millis())
+                    .bind(event.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                    Ok(Written::quietly(()))
+                })
+            })
+            .await?;
         self.deliveries.notify_one();
         Ok(id)
     }
@@ -378,13 +429,19 @@ impl Store {
             sql.push(" FOR UPDATE OF d SKIP LOCKED");
         }
         sql.push(") RETURNING seq");
-        let claimed: Vec<i64> = sql
-            .query()
-            .fetch_all(&self.writer)
-            .await?
-            .iter()
-            .map(|row| row.try_get("seq"))
-            .collect::<Result<_, _>>()?;
+        let claimed: Vec<i64> = self
+            .writers
+            .write(CLAIMS, move |tx, _| {
+                Box::pin(async move {
+                    let rows = sql.query().fetch_all(&mut *tx).await?;
+                    let claimed = rows
+                        .iter()
+                        .map(|row| row.try_get("seq"))
+                        .collect::<Result<_, _>>()?;
+                    Ok(Written::quietly(claimed))
+                })
+            })
+            .await?;
         let mut due = Vec::with_capacity(claimed.len());
         for seq in claimed {
             due.extend(self.due_delivery(seq, now).await?);
@@ -401,7 +458,7 @@ impl Store {
              LEFT JOIN events e ON e.id = d.event_id WHERE d.seq = $1",
         )
         .bind(seq)
-        .fetch_optional(&self.writer)
+        .fetch_optional(&self.reader)
         .await?;
         let Some(row) = row else {
             return Ok(None);
@@ -431,15 +488,22 @@ impl Store {
 
     /// Hands a claimed delivery back untried (its endpoint had no free slot): due again now.
     pub async fn release_delivery(&self, delivery: &DueDelivery) -> Result<()> {
-        sqlx::query(
-            "UPDATE webhook_deliveries SET next_attempt_at = $1, claimed_at = NULL \
-             WHERE seq = $2 AND status = 'pending'",
-        )
-        .bind(self.now().unix_millis())
-        .bind(delivery.seq)
-        .execute(&self.writer)
-        .await?;
-        Ok(())
+        let seq = delivery.seq;
+        self.writers
+            .write(&delivery.endpoint_id, move |tx, now| {
+                Box::pin(async move {
+                    sqlx::query(
+                        "UPDATE webhook_deliveries SET next_attempt_at = $1, claimed_at = NULL \
+                         WHERE seq = $2 AND status = 'pending'",
+                    )
+                    .bind(now.unix_millis())
+                    .bind(seq)
+                    .execute(&mut *tx)
+                    .await?;
+                    Ok(Written::quietly(()))
+                })
+            })
+            .await
     }
 
     /// Records an attempt and where the delivery goes next, in one transaction. A delivery
@@ -463,37 +527,45 @@ impl Store {
             AfterAttempt::Succeeded | AfterAttempt::Failed => None,
         };
         let failed = i64::from(!outcome.is_success());
-        let mut tx = self.writer.begin().await?;
-        let updated = sqlx::query(
-            "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, \
-             failures = failures + $2, next_attempt_at = $3, claimed_at = NULL, \
-             last_response_status = $4, last_error = $5, updated_at = $6 WHERE seq = $7",
-        )
-        .bind(next.status().as_str())
-        .bind(failed)
-        .bind(next_attempt_at)
-        .bind(status)
-        .bind(&error)
-        .bind(self.now().unix_millis())
-        .bind(delivery.seq)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() == 1 {
-            sqlx::query(
-                "INSERT INTO webhook_attempts (delivery_seq, attempted_at, response_status, \
-                 error, duration_ms, response_body) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(delivery.seq)
-            .bind(attempted_at.unix_millis())
-            .bind(status)
-            .bind(&error)
-            .bind(i64::try_from(took.as_millis()).unwrap_or(i64::MAX))
-            .bind(body)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let (seq, body) = (delivery.seq, body.cloned());
+        let took = i64::try_from(took.as_millis()).unwrap_or(i64::MAX);
+        self.writers
+            .write(&delivery.endpoint_id, move |tx, now| {
+                Box::pin(async move {
+                    let updated = sqlx::query(
+                        "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, \
+                         failures = failures + $2, next_attempt_at = $3, claimed_at = NULL, \
+                         last_response_status = $4, last_error = $5, updated_at = $6 \
+                         WHERE seq = $7",
+                    )
+                    .bind(next.status().as_str())
+                    .bind(failed)
+                    .bind(next_attempt_at)
+                    .bind(status)
+                    .bind(&error)
+                    .bind(now.unix_millis())
+                    .bind(seq)
+                    .execute(&mut *tx)
+                    .await?;
+                    if updated.rows_affected() == 1 {
+                        sqlx::query(
+                            "INSERT INTO webhook_attempts (delivery_seq, attempted_at, \
+                             response_status, error, duration_ms, response_body) \
+                             VALUES ($1, $2, $3, $4, $5, $6)",
+                        )
+                        .bind(seq)
+                        .bind(attempted_at.unix_millis())
+                        .bind(status)
+                        .bind(&error)
+                        .bind(took)
+                        .bind(body)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    Ok(Written::quietly(()))
+                })
+            })
+            .await
     }
 
     /// When the next pending delivery falls due, if any: how long the worker may sleep.
@@ -509,17 +581,23 @@ impl Store {
     /// On SQLite one process owns the database, so at start-up every lease is a dead
     /// process's: its deliveries are due again at once rather than when the leases run out.
     pub async fn release_stale_leases(&self) -> Result<()> {
-        if self.backend == Backend::Sqlite {
-            let now = self.now().unix_millis();
-            sqlx::query(
-                "UPDATE webhook_deliveries SET next_attempt_at = $1, claimed_at = NULL \
-                 WHERE status = 'pending' AND claimed_at IS NOT NULL",
-            )
-            .bind(now)
-            .execute(&self.writer)
-            .await?;
+        if self.backend == Backend::Postgres {
+            return Ok(());
         }
-        Ok(())
+        self.writers
+            .write(CLAIMS, move |tx, now| {
+                Box::pin(async move {
+                    sqlx::query(
+                        "UPDATE webhook_deliveries SET next_attempt_at = $1, claimed_at = NULL \
+                         WHERE status = 'pending' AND claimed_at IS NOT NULL",
+                    )
+                    .bind(now.unix_millis())
+                    .execute(&mut *tx)
+                    .await?;
+                    Ok(Written::quietly(()))
+                })
+            })
+            .await
     }
 
     /// Refuses a URL whose host is, or resolves to, an address deliveries may not reach.

@@ -1,0 +1,464 @@
+//! The one write path (group commit): every change to customers, payments, subscriptions and
+//! webhooks is queued to a writer, and whatever queued while the writer was busy runs as one
+//! group — one transaction, each operation in a savepoint of its own (so a failing one is rolled
+//! back alone and answered with its own error), the group's new customers as one multi-row
+//! statement, its events and deliveries written together at the end — and one commit answers
+//! them all. An operation is answered only once that commit is done.
+//!
+//! Why: a write's cost here is not SQLite's work but the round trips of its statements to the
+//! writer's connection and each request waiting on the one before (see docs/benchmarks.md). A
+//! group pays `BEGIN`, `COMMIT` and the event statements once instead of once per request, and
+//! the writer never waits for a request to come back between statements.
+//!
+//! On SQLite there is one writer (the database has one anyway). On PostgreSQL there are
+//! [`POSTGRES_WRITERS`], each with its own connection; an operation goes to the writer its key
+//! (the customer it is about) picks, so two operations on the same rows are never in two groups
+//! at once and groups cannot deadlock on each other's row locks.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyConnection, AnyPool, Executor};
+use tokio::sync::{mpsc, oneshot, Notify};
+
+use super::customers::{created, insert_rows, new_customer};
+use super::events::{self, Change};
+use super::{Backend, Clock};
+use crate::customer::{Customer, CustomerForCreate};
+use crate::error::{Error, Result};
+use crate::merchant::Tenant;
+use crate::timestamp::Timestamp;
+
+/// Writers on PostgreSQL, each a connection of its own that commits groups in turn. Measured with
+/// `make bench-postgres` (docs/benchmarks.md): more writers let more groups flush at once.
+pub(super) const POSTGRES_WRITERS: usize = 4;
+
+/// The most operations one group takes: enough to drain a queue of many clients, few enough that
+/// an operation arriving just after a group left does not wait long for the next.
+const MOST_PER_GROUP: usize = 256;
+
+/// A future an operation runs on the writer's connection.
+pub(super) type WriteFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'c>>;
+
+/// What an operation wrote: its answer, and the changes to record as events.
+pub(super) struct Written<T> {
+    value: T,
+    changes: Vec<(Tenant, Change)>,
+}
+
+impl<T> Written<T> {
+    /// A write that is not a change merchants hear of (webhook bookkeeping).
+    pub(super) fn quietly(value: T) -> Self {
+        Written {
+            value,
+            changes: Vec::new(),
+        }
+    }
+
+    /// A write that made `changes` to the tenant's objects.
+    pub(super) fn with_changes(value: T, tenant: &Tenant, changes: Vec<Change>) -> Self {
+        let changes = changes
+            .into_iter()
+            .map(|change| (tenant.clone(), change))
+            .collect();
+        Written { value, changes }
+    }
+}
+
+/// The writers' queues.
+pub(super) struct Writers {
+    queues: Vec<mpsc::UnboundedSender<Queued>>,
+    /// Spreads operations without a key (new customers) over the writers.
+    next: AtomicUsize,
+}
+
+/// Where the writers write.
+pub(super) enum WriterPool {
+    /// The store's own writer: SQLite's connections are threads of their own, usable from any
+    /// runtime.
+    Shared(AnyPool),
+    /// Connections of the writers' own to this PostgreSQL URL, opened on the writers' runtime,
+    /// which their sockets belong to.
+    Own(String),
+}
+
+/// One queued operation.
+enum Queued {
+    /// A new customer: a group writes all of its new customers in one statement.
+    Insert(PendingInsert),
+    Operation(Box<dyn Operation>),
+}
+
+struct PendingInsert {
+    tenant: Tenant,
+    input: CustomerForCreate,
+    answer: oneshot::Sender<Result<Customer>>,
+}
+
+/// Answers an operation once its group's commit is known.
+type Answer = Box<dyn FnOnce(&Result<()>) + Send>;
+
+/// An operation, its answer's type erased so one queue holds them all.
+trait Operation: Send {
+    /// Runs the operation (inside its savepoint) at `now`; answers whether it succeeded, the
+    /// changes to record, and how to answer it after the commit.
+    fn run<'c>(
+        self: Box<Self>,
+        connection: &'c mut AnyConnection,
+        now: Timestamp,
+    ) -> Pin<Box<dyn Future<Output = Ran> + Send + 'c>>;
+}
+
+struct Ran {
+    succeeded: bool,
+    changes: Vec<(Tenant, Change)>,
+    answer: Answer,
+}
+
+struct Typed<T, F> {
+    work: F,
+    answer: oneshot::Sender<Result<T>>,
+}
+
+impl<T, F> Operation for Typed<T, F>
+where
+    T: Send + 'static,
+    F: for<'c> FnOnce(&'c mut AnyConnection, Timestamp) -> WriteFuture<'c, Written<T>>
+        + Send
+        + 'static,
+{
+    fn run<'c>(
+        self: Box<Self>,
+        connection: &'c mut AnyConnection,
+        now: Timestamp,
+    ) -> Pin<Box<dyn Future<Output = Ran> + Send + 'c>> {
+        let Typed { work, answer } = *self;
+        Box::pin(async move {
+            match work(connection, now).await {
+                Ok(Written { value, changes }) => Ran {
+                    succeeded: true,
+                    changes,
+                    answer: Box::new(move |committed: &Result<()>| {
+                        let _ = answer.send(committed.clone().map(|()| value));
+                    }),
+                },
+                Err(error) => Ran {
+                    succeeded: false,
+                    changes: Vec::new(),
+                    answer: Box::new(move |_: &Result<()>| {
+                        let _ = answer.send(Err(error));
+                    }),
+                },
+            }
+        })
+    }
+}
+
+impl Writers {
+    /// Starts the writers on a thread of their own, so the store does not depend on the runtime
+    /// that opened it; the thread ends when the last clone of the store is dropped.
+    pub(super) fn start(
+        pool: WriterPool,
+        backend: Backend,
+        clock: Arc<Clock>,
+        deliveries: Arc<Notify>,
+    ) -> Result<Self> {
+        let count = match backend {
+            Backend::Sqlite => 1,
+            Backend::Postgres => POSTGRES_WRITERS,
+        };
+        let (queues, receivers): (Vec<_>, Vec<_>) =
+            (0..count).map(|_| mpsc::unbounded_channel()).unzip();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| {
+                tracing::error!(%error, "cannot start the writers' runtime");
+                Error::Internal
+            })?;
+        std::thread::Builder::new()
+            .name("shika-writer".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let pool = match pool {
+                        WriterPool::Shared(pool) => pool,
+                        WriterPool::Own(url) => match AnyPoolOptions::new()
+                            .max_connections(u32::try_from(count).unwrap_or(u32::MAX))
+                            .connect_lazy(&url)
+                        {
+                            Ok(pool) => pool,
+                            Err(error) => {
+                                tracing::error!(%error, "the writers cannot connect");
+                                return;
+                            }
+                        },
+                    };
+                    let writers: Vec<_> = receivers
+                        .into_iter()
+                        .map(|queue| {
+                            let writer = Writer {
+                                pool: pool.clone(),
+                                backend,
+                                clock: clock.clone(),
+                                deliveries: deliveries.clone(),
+                            };
+                            tokio::spawn(writer.run(queue))
+                        })
+                        .collect();
+                    for writer in writers {
+                        let _ = writer.await;
+                    }
+                });
+            })
+            .map_err(|error| {
+                tracing::error!(%error, "cannot start the writers");
+                Error::Internal
+            })?;
+        Ok(Writers {
+            queues,
+            next: AtomicUsize::new(0),
+        })
+    }
+
+    /// Queues `work` to the writer `key` picks and answers what it wrote, once committed.
+    pub(super) async fn write<T, F>(&self, key: &str, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection, Timestamp) -> WriteFuture<'c, Written<T>>
+            + Send
+            + 'static,
+    {
+        let (answer, answered) = oneshot::channel();
+        let operation = Queued::Operation(Box::new(Typed { work, answer }));
+        self.queue(Some(key), operation)?;
+        answered.await.map_err(|_| Error::Internal)?
+    }
+
+    /// Queues a new customer; stamped and given its id when its group runs.
+    pub(super) async fn insert_customer(
+        &self,
+        tenant: &Tenant,
+        input: CustomerForCreate,
+    ) -> Result<Customer> {
+        let (answer, answered) = oneshot::channel();
+        let insert = Queued::Insert(PendingInsert {
+            tenant: tenant.clone(),
+            input,
+            answer,
+        });
+        self.queue(None, insert)?;
+        answered.await.map_err(|_| Error::Internal)?
+    }
+
+    fn queue(&self, key: Option<&str>, queued: Queued) -> Result<()> {
+        let writer = match key {
+            _ if self.queues.len() == 1 => 0,
+            Some(key) => shard(key, self.queues.len()),
+            None => self.next.fetch_add(1, Ordering::Relaxed) % self.queues.len(),
+        };
+        self.queues[writer].send(queued).map_err(|_| {
+            tracing::error!("the writer has stopped");
+            Error::Internal
+        })
+    }
+}
+
+/// Which of `count` writers takes operations on `key`: the same one every time.
+fn shard(key: &str, count: usize) -> usize {
+    // FNV-1a: stable across runs and processes, and enough to spread random ids.
+    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    usize::try_from(hash % count as u64).unwrap_or(0)
+}
+
+struct Writer {
+    pool: AnyPool,
+    backend: Backend,
+    clock: Arc<Clock>,
+    deliveries: Arc<Notify>,
+}
+
+impl Writer {
+    async fn run(self, mut queue: mpsc::UnboundedReceiver<Queued>) {
+        let mut group = Vec::new();
+        while queue.recv_many(&mut group, MOST_PER_GROUP).await > 0 {
+            self.write_group(std::mem::take(&mut group)).await;
+        }
+    }
+
+    /// Runs a group in one transaction and answers every operation in it.
+    async fn write_group(&self, group: Vec<Queued>) {
+        let mut answers = Vec::with_capacity(group.len());
+        let committed = self.commit_group(group, &mut answers).await;
+        match &committed {
+            Ok(queued_deliveries) if *queued_deliveries > 0 => self.deliveries.notify_one(),
+            Ok(_) => {}
+            Err(error) => tracing::error!(%error, "a group of writes failed"),
+        }
+        let committed = committed.map(|_| ());
+        for answer in answers {
+            answer(&committed);
+        }
+    }
+
+    /// Writes the group, pushing each operation's answer as it goes; answers how many deliveries
+    /// it queued. An error here fails the whole group (every operation is answered with it).
+    async fn commit_group(&self, group: Vec<Queued>, answers: &mut Vec<Answer>) -> Result<usize> {
+        let alone = group.len() == 1;
+        let mut inserts = Vec::new();
+        let mut operations = Vec::new();
+        for queued in group {
+            match queued {
+                Queued::Insert(insert) => inserts.push(insert),
+                Queued::Operation(operation) => operations.push(operation),
+            }
+        }
+        let mut tx = self.pool.begin().await?;
+        // A group of one needs no savepoint: if it fails, the transaction is not committed.
+        let mut savepoint = Savepoint {
+            needed: !alone,
+            open: false,
+        };
+        let mut changes = Vec::new();
+        self.insert_customers(&mut tx, inserts, &mut savepoint, &mut changes, answers)
+            .await?;
+        for operation in operations {
+            savepoint.open(&mut tx).await?;
+            let ran = operation.run(&mut tx, self.clock.tick()).await;
+            answers.push(ran.answer);
+            if !ran.succeeded {
+                if alone {
+                    // Nothing else to keep: the transaction is dropped, so rolled back.
+                    return Ok(0);
+                }
+                savepoint.roll_back(&mut tx).await?;
+            }
+            changes.extend(ran.changes);
+        }
+        savepoint.close(&mut tx).await?;
+        let queued = events::record(&mut tx, self.backend, &changes).await?;
+        tx.commit().await?;
+        Ok(queued)
+    }
+
+    /// The group's new customers, in one statement; if that fails (say, one's merchant was
+    /// deleted meanwhile), each again in a savepoint of its own, so only the failing one fails.
+    async fn insert_customers(
+        &self,
+        tx: &mut AnyConnection,
+        inserts: Vec<PendingInsert>,
+        savepoint: &mut Savepoint,
+        changes: &mut Vec<(Tenant, Change)>,
+        answers: &mut Vec<Answer>,
+    ) -> Result<()> {
+        let mut made = Vec::with_capacity(inserts.len());
+        for insert in inserts {
+            match new_customer(&self.clock, insert.input) {
+                Ok(customer) => made.push((insert.tenant, customer, insert.answer)),
+                Err(error) => {
+                    let _ = insert.answer.send(Err(error));
+                }
+            }
+        }
+        if made.is_empty() {
+            return Ok(());
+        }
+        savepoint.open(tx).await?;
+        let rows: Vec<_> = made
+            .iter()
+            .map(|(tenant, customer, _)| (tenant, customer))
+            .collect();
+        let together = insert_rows(tx, self.backend, &rows).await;
+        drop(rows);
+        if together.is_err() {
+            savepoint.roll_back(tx).await?;
+        }
+        for (tenant, customer, answer) in made {
+            let inserted = match &together {
+                Ok(()) => Ok(()),
+                Err(_) => {
+                    savepoint.open(tx).await?;
+                    let alone = insert_rows(tx, self.backend, &[(&tenant, &customer)]).await;
+                    if alone.is_err() {
+                        savepoint.roll_back(tx).await?;
+                    }
+                    alone
+                }
+            };
+            match inserted {
+                Ok(()) => {
+                    changes.push((tenant, created(&customer)));
+                    answers.push(Box::new(move |committed: &Result<()>| {
+                        let _ = answer.send(committed.clone().map(|()| customer));
+                    }));
+                }
+                Err(error) => {
+                    let _ = answer.send(Err(error));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The savepoint around the current operation of a group (when `needed`). Releasing one and
+/// opening the next is one round trip.
+struct Savepoint {
+    needed: bool,
+    open: bool,
+}
+
+impl Savepoint {
+    /// Opens a savepoint for the next operation, releasing (keeping) the previous one's work.
+    async fn open(&mut self, tx: &mut AnyConnection) -> Result<()> {
+        if !self.needed {
+            return Ok(());
+        }
+        let sql = if self.open {
+            "RELEASE SAVEPOINT operation; SAVEPOINT operation"
+        } else {
+            "SAVEPOINT operation"
+        };
+        tx.execute(sql).await?;
+        self.open = true;
+        Ok(())
+    }
+
+    /// Undoes the current operation's work; the savepoint stays open for `open` to release.
+    async fn roll_back(&mut self, tx: &mut AnyConnection) -> Result<()> {
+        if !self.needed {
+            return Ok(());
+        }
+        tx.execute("ROLLBACK TO SAVEPOINT operation").await?;
+        Ok(())
+    }
+
+    async fn close(&mut self, tx: &mut AnyConnection) -> Result<()> {
+        if self.open {
+            tx.execute("RELEASE SAVEPOINT operation").await?;
+            self.open = false;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shard;
+
+    #[test]
+    fn a_key_always_goes_to_the_same_writer_and_keys_spread_over_all() {
+        let writers: Vec<_> = (0..400)
+            .map(|i| shard(&format!("cus_{i:020}"), 4))
+            .collect();
+        assert_eq!(shard("cus_00000000000000000007", 4), writers[7]);
+        for writer in 0..4 {
+            let taken = writers.iter().filter(|&&w| w == writer).count();
+            assert!(taken > 50, "writer {writer} takes {taken} of 400 keys");
+        }
+    }
+}
