@@ -100,17 +100,19 @@ async fn run(store: Store, client: reqwest::Client, config: DeliveryConfig) {
             match store.claim_due_deliveries(limit, &busy).await {
                 Ok(claimed) => {
                     claimed_all = claimed.len() == limit;
+                    let mut surplus = Vec::new();
                     for delivery in claimed {
                         let count = in_flight.entry(delivery.endpoint_id.clone()).or_default();
                         if *count >= MAX_IN_FLIGHT_PER_ENDPOINT {
-                            if let Err(error) = store.release_delivery(&delivery).await {
-                                tracing::error!(?error, "cannot hand a delivery back");
-                            }
+                            surplus.push(delivery.seq);
                             continue;
                         }
                         *count += 1;
                         let task = attempt(store.clone(), client.clone(), config.clone(), delivery);
                         attempts.spawn(task);
+                    }
+                    if let Err(error) = store.release_deliveries(surplus).await {
+                        tracing::error!(?error, "cannot hand deliveries back");
                     }
                 }
                 Err(error) => tracing::error!(?error, "cannot claim due deliveries"),

@@ -8,7 +8,7 @@ use super::list::ListQuery;
 use super::random::object_id;
 use super::sql::{Sql, Value};
 use super::subscriptions::cancel_active_subscriptions;
-use super::writes::Written;
+use super::writes::{Statements, Written};
 use super::Backend;
 use super::{find_one, find_one_locked, metadata_json, stored_metadata, stored_time, Clock, Store};
 use crate::customer::{
@@ -97,7 +97,7 @@ impl Store {
         let (tenant, id) = (tenant.clone(), id.to_owned());
         let lock = self.backend.lock_for_update();
         self.writers
-            .write(&read.id.clone(), move |tx, now| {
+            .write(&read.id.clone(), Statements::One, move |tx, now| {
                 Box::pin(async move {
                     let customer = update.clone().apply(read.clone(), now)?;
                     let written = bind_update(sqlx::query(UPDATE_UNCHANGED_CUSTOMER), &customer)
@@ -132,7 +132,7 @@ impl Store {
     pub async fn delete_customer(&self, tenant: &Tenant, id: &str) -> Result<DeletedCustomer> {
         let (tenant, id) = (tenant.clone(), id.to_owned());
         self.writers
-            .write(&id.clone(), move |tx, now| {
+            .write(&id.clone(), Statements::Several, move |tx, now| {
                 Box::pin(async move {
                     let deleted = sqlx::query(&format!(
                         "DELETE FROM customers WHERE id = $1 AND merchant_id = $2 AND mode = $3 \

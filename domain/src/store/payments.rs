@@ -6,7 +6,7 @@ use sqlx::{AnyPool, Row};
 use super::events::Change;
 use super::list::ListQuery;
 use super::random::object_id;
-use super::writes::Written;
+use super::writes::{Statements, Written};
 use super::{find_one, metadata_json, stored_metadata, stored_time, Store};
 use crate::error::{Error, Result};
 use crate::event::EventType;
@@ -31,7 +31,7 @@ impl Store {
         let lock = self.backend.lock_shared();
         let key = input.customer.clone().unwrap_or_default();
         self.writers
-            .write(&key, move |tx, now| {
+            .write(&key, Statements::One, move |tx, now| {
                 Box::pin(async move {
                     let payment = Payment {
                         id: object_id(Payment::ID_PREFIX)?,

@@ -7,7 +7,7 @@ use super::events::Change;
 use super::list::ListQuery;
 use super::payments::require_customer;
 use super::random::object_id;
-use super::writes::Written;
+use super::writes::{Statements, Written};
 use super::{find_one, metadata_json, stored_metadata, stored_time, Store};
 use crate::error::{Error, Result};
 use crate::event::EventType;
@@ -33,7 +33,7 @@ impl Store {
         let tenant = tenant.clone();
         let lock = self.backend.lock_shared();
         self.writers
-            .write(&input.customer.clone(), move |tx, now| {
+            .write(&input.customer.clone(), Statements::One, move |tx, now| {
                 Box::pin(async move {
                     let subscription = Subscription {
                         id: object_id(Subscription::ID_PREFIX)?,
@@ -133,7 +133,7 @@ impl Store {
         let found = self.find_subscription(tenant, id).await?;
         let (tenant, id) = (tenant.clone(), id.to_owned());
         self.writers
-            .write(&found.customer, move |tx, now| {
+            .write(&found.customer, Statements::One, move |tx, now| {
                 Box::pin(async move {
                     let canceled = sqlx::query(&format!(
                         "UPDATE subscriptions SET status = 'canceled', canceled_at = $1, \

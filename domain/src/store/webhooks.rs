@@ -11,7 +11,7 @@ use super::events::{event_from_row, stored_list};
 use super::list::ListQuery;
 use super::random::{self, object_id};
 use super::sql::Sql;
-use super::writes::Written;
+use super::writes::{Statements, Written};
 use super::{
     find_one, find_one_locked, metadata_json, stored_metadata, stored_time, Backend, Store,
 };
@@ -83,7 +83,7 @@ impl Store {
         };
         let tenant = tenant.clone();
         self.writers
-            .write(&endpoint.id.clone(), move |tx, _| {
+            .write(&endpoint.id.clone(), Statements::One, move |tx, _| {
                 Box::pin(async move {
                     sqlx::query(
                         "INSERT INTO webhook_endpoints (id, merchant_id, mode, url, \
@@ -129,7 +129,7 @@ impl Store {
         let (tenant, id) = (tenant.clone(), id.to_owned());
         let endpoint = self
             .writers
-            .write(&id.clone(), move |tx, now| {
+            .write(&id.clone(), Statements::One, move |tx, now| {
                 Box::pin(async move {
                     let current =
                         find_one_locked(&mut *tx, TABLE, &tenant, &id, lock, endpoint_from_row)
@@ -169,7 +169,7 @@ impl Store {
     ) -> Result<DeletedWebhookEndpoint> {
         let (tenant, id) = (tenant.clone(), id.to_owned());
         self.writers
-            .write(&id.clone(), move |tx, _| {
+            .write(&id.clone(), Statements::Several, move |tx, _| {
                 Box::pin(async move {
                     let deleted = sqlx::query(
                         "DELETE FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2 \
@@ -224,7 +224,7 @@ impl Store {
         let secret = new_secret()?;
         let (tenant, id) = (tenant.clone(), id.to_owned());
         self.writers
-            .write(&id.clone(), move |tx, now| {
+            .write(&id.clone(), Statements::One, move |tx, now| {
                 Box::pin(async move {
                     let rolled = sqlx::query(&format!(
                         "UPDATE webhook_endpoints SET previous_secret = secret, \
@@ -339,7 +339,7 @@ impl Store {
         self.find_webhook_endpoint(tenant, endpoint_id).await?;
         let (endpoint_id, event_id) = (endpoint_id.to_owned(), event_id.to_owned());
         self.writers
-            .write(&endpoint_id.clone(), move |tx, now| {
+            .write(&endpoint_id.clone(), Statements::One, move |tx, now| {
                 Box::pin(async move {
                     let resent = sqlx::query(
                         "UPDATE webhook_deliveries SET status = 'pending', failures = 0, \
@@ -379,7 +379,7 @@ impl Store {
         let id = event["id"].as_str().unwrap_or_default().to_owned();
         let (event_id, endpoint_id) = (id.clone(), endpoint_id.to_owned());
         self.writers
-            .write(&endpoint_id.clone(), move |tx, _| {
+            .write(&endpoint_id.clone(), Statements::One, move |tx, _| {
                 Box::pin(async move {
                     sqlx::query(
                         "INSERT INTO webhook_deliveries (event_id, endpoint_id, status, \
@@ -431,7 +431,7 @@ impl Store {
         sql.push(") RETURNING seq");
         let claimed: Vec<i64> = self
             .writers
-            .write(CLAIMS, move |tx, _| {
+            .write(CLAIMS, Statements::One, move |tx, _| {
                 Box::pin(async move {
                     let rows = sql.query().fetch_all(&mut *tx).await?;
                     let claimed = rows
@@ -442,64 +442,46 @@ impl Store {
                 })
             })
             .await?;
-        let mut due = Vec::with_capacity(claimed.len());
-        for seq in claimed {
-            due.extend(self.due_delivery(seq, now).await?);
+        if claimed.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(due)
-    }
-
-    async fn due_delivery(&self, seq: i64, now: i64) -> Result<Option<DueDelivery>> {
-        let row = sqlx::query(
+        // What each attempt needs, read in one statement.
+        let mut sql = Sql::new(
             "SELECT d.seq, d.event_id, d.endpoint_id, d.failures, d.body, w.url, w.secret, \
              w.previous_secret, w.previous_secret_until, e.id, e.mode, e.type, e.data, \
              e.created_at FROM webhook_deliveries d \
              JOIN webhook_endpoints w ON w.id = d.endpoint_id \
-             LEFT JOIN events e ON e.id = d.event_id WHERE d.seq = $1",
-        )
-        .bind(seq)
-        .fetch_optional(&self.reader)
-        .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let body = match row.try_get::<Option<String>, _>("body")? {
-            Some(body) => body,
-            None => serde_json::to_string(&event_from_row(&row)?).map_err(|_| Error::Internal)?,
-        };
-        let mut secrets = vec![stored_secret(row.try_get("secret")?)?];
-        let previous: Option<String> = row.try_get("previous_secret")?;
-        let until: Option<i64> = row.try_get("previous_secret_until")?;
-        if let (Some(previous), Some(until)) = (previous, until) {
-            if until > now {
-                secrets.push(stored_secret(&previous)?);
+             LEFT JOIN events e ON e.id = d.event_id WHERE d.seq IN (",
+        );
+        for (i, seq) in claimed.into_iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
             }
+            sql.push_bind(seq);
         }
-        Ok(Some(DueDelivery {
-            seq: row.try_get("seq")?,
-            event_id: row.try_get("event_id")?,
-            endpoint_id: row.try_get("endpoint_id")?,
-            url: row.try_get("url")?,
-            secrets,
-            body,
-            failures: u32::try_from(row.try_get::<i64, _>("failures")?).unwrap_or(u32::MAX),
-        }))
+        sql.push(") ORDER BY d.next_attempt_at, d.seq");
+        let rows = sql.query().fetch_all(&self.reader).await?;
+        rows.iter().map(|row| due_delivery(row, now)).collect()
     }
-
-    /// Hands a claimed delivery back untried (its endpoint had no free slot): due again now.
-    pub async fn release_delivery(&self, delivery: &DueDelivery) -> Result<()> {
-        let seq = delivery.seq;
+    /// Hands claimed deliveries back untried (their endpoint had no free slot): due again now.
+    pub async fn release_deliveries(&self, seqs: Vec<i64>) -> Result<()> {
+        if seqs.is_empty() {
+            return Ok(());
+        }
         self.writers
-            .write(&delivery.endpoint_id, move |tx, now| {
+            .write(CLAIMS, Statements::One, move |tx, now| {
                 Box::pin(async move {
-                    sqlx::query(
-                        "UPDATE webhook_deliveries SET next_attempt_at = $1, claimed_at = NULL \
-                         WHERE seq = $2 AND status = 'pending'",
-                    )
-                    .bind(now.unix_millis())
-                    .bind(seq)
-                    .execute(&mut *tx)
-                    .await?;
+                    let mut sql = Sql::new("UPDATE webhook_deliveries SET next_attempt_at = ");
+                    sql.push_bind(now.unix_millis())
+                        .push(", claimed_at = NULL WHERE status = 'pending' AND seq IN (");
+                    for (i, seq) in seqs.into_iter().enumerate() {
+                        if i > 0 {
+                            sql.push(", ");
+                        }
+                        sql.push_bind(seq);
+                    }
+                    sql.push(")");
+                    sql.query().execute(&mut *tx).await?;
                     Ok(Written::quietly(()))
                 })
             })
@@ -530,41 +512,45 @@ impl Store {
         let (seq, body) = (delivery.seq, body.cloned());
         let took = i64::try_from(took.as_millis()).unwrap_or(i64::MAX);
         self.writers
-            .write(&delivery.endpoint_id, move |tx, now| {
-                Box::pin(async move {
-                    let updated = sqlx::query(
-                        "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, \
+            .write(
+                &delivery.endpoint_id,
+                Statements::Several,
+                move |tx, now| {
+                    Box::pin(async move {
+                        let updated = sqlx::query(
+                            "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, \
                          failures = failures + $2, next_attempt_at = $3, claimed_at = NULL, \
                          last_response_status = $4, last_error = $5, updated_at = $6 \
                          WHERE seq = $7",
-                    )
-                    .bind(next.status().as_str())
-                    .bind(failed)
-                    .bind(next_attempt_at)
-                    .bind(status)
-                    .bind(&error)
-                    .bind(now.unix_millis())
-                    .bind(seq)
-                    .execute(&mut *tx)
-                    .await?;
-                    if updated.rows_affected() == 1 {
-                        sqlx::query(
-                            "INSERT INTO webhook_attempts (delivery_seq, attempted_at, \
-                             response_status, error, duration_ms, response_body) \
-                             VALUES ($1, $2, $3, $4, $5, $6)",
                         )
-                        .bind(seq)
-                        .bind(attempted_at.unix_millis())
+                        .bind(next.status().as_str())
+                        .bind(failed)
+                        .bind(next_attempt_at)
                         .bind(status)
                         .bind(&error)
-                        .bind(took)
-                        .bind(body)
+                        .bind(now.unix_millis())
+                        .bind(seq)
                         .execute(&mut *tx)
                         .await?;
-                    }
-                    Ok(Written::quietly(()))
-                })
-            })
+                        if updated.rows_affected() == 1 {
+                            sqlx::query(
+                                "INSERT INTO webhook_attempts (delivery_seq, attempted_at, \
+                             response_status, error, duration_ms, response_body) \
+                             VALUES ($1, $2, $3, $4, $5, $6)",
+                            )
+                            .bind(seq)
+                            .bind(attempted_at.unix_millis())
+                            .bind(status)
+                            .bind(&error)
+                            .bind(took)
+                            .bind(body)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        Ok(Written::quietly(()))
+                    })
+                },
+            )
             .await
     }
 
@@ -585,7 +571,7 @@ impl Store {
             return Ok(());
         }
         self.writers
-            .write(CLAIMS, move |tx, now| {
+            .write(CLAIMS, Statements::One, move |tx, now| {
                 Box::pin(async move {
                     sqlx::query(
                         "UPDATE webhook_deliveries SET next_attempt_at = $1, claimed_at = NULL \
@@ -609,6 +595,32 @@ impl Store {
             .await
             .map_err(|why| Error::invalid("url", format!("Invalid url: {why}")))
     }
+}
+
+/// A claimed delivery as the worker attempts it, from the claim's read (`now` tells whether a
+/// rolled secret still signs).
+fn due_delivery(row: &AnyRow, now: i64) -> Result<DueDelivery> {
+    let body = match row.try_get::<Option<String>, _>("body")? {
+        Some(body) => body,
+        None => serde_json::to_string(&event_from_row(row)?).map_err(|_| Error::Internal)?,
+    };
+    let mut secrets = vec![stored_secret(row.try_get("secret")?)?];
+    let previous: Option<String> = row.try_get("previous_secret")?;
+    let until: Option<i64> = row.try_get("previous_secret_until")?;
+    if let (Some(previous), Some(until)) = (previous, until) {
+        if until > now {
+            secrets.push(stored_secret(&previous)?);
+        }
+    }
+    Ok(DueDelivery {
+        seq: row.try_get("seq")?,
+        event_id: row.try_get("event_id")?,
+        endpoint_id: row.try_get("endpoint_id")?,
+        url: row.try_get("url")?,
+        secrets,
+        body,
+        failures: u32::try_from(row.try_get::<i64, _>("failures")?).unwrap_or(u32::MAX),
+    })
 }
 
 fn new_secret() -> Result<WebhookSecret> {

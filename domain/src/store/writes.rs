@@ -37,8 +37,23 @@ use crate::timestamp::Timestamp;
 pub(super) const POSTGRES_WRITERS: usize = 4;
 
 /// The most operations one group takes: enough to drain a queue of many clients, few enough that
-/// an operation arriving just after a group left does not wait long for the next.
+/// an operation arriving just after a group left does not wait long for the next. On PostgreSQL
+/// fewer: each savepoint that writes is a subtransaction, and past 64 in one transaction every
+/// other session's snapshots get slower.
 const MOST_PER_GROUP: usize = 256;
+const MOST_PER_GROUP_ON_POSTGRES: usize = 60;
+
+/// How an operation writes, which says whether it needs a savepoint of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Statements {
+    /// Its one write is one statement, and nothing after it fails but reading back what that
+    /// statement answered: on SQLite a failing statement leaves nothing behind, so it needs no
+    /// savepoint there (on PostgreSQL a failed statement spoils the transaction, so it still
+    /// gets one).
+    One,
+    /// More than one statement writes: a failure part way must undo the rest.
+    Several,
+}
 
 /// A future an operation runs on the writer's connection.
 pub(super) type WriteFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'c>>;
@@ -103,6 +118,8 @@ type Answer = Box<dyn FnOnce(&Result<()>) + Send>;
 
 /// An operation, its answer's type erased so one queue holds them all.
 trait Operation: Send {
+    fn statements(&self) -> Statements;
+
     /// Runs the operation (inside its savepoint) at `now`; answers whether it succeeded, the
     /// changes to record, and how to answer it after the commit.
     fn run<'c>(
@@ -119,6 +136,7 @@ struct Ran {
 }
 
 struct Typed<T, F> {
+    statements: Statements,
     work: F,
     answer: oneshot::Sender<Result<T>>,
 }
@@ -130,12 +148,16 @@ where
         + Send
         + 'static,
 {
+    fn statements(&self) -> Statements {
+        self.statements
+    }
+
     fn run<'c>(
         self: Box<Self>,
         connection: &'c mut AnyConnection,
         now: Timestamp,
     ) -> Pin<Box<dyn Future<Output = Ran> + Send + 'c>> {
-        let Typed { work, answer } = *self;
+        let Typed { work, answer, .. } = *self;
         Box::pin(async move {
             match work(connection, now).await {
                 Ok(Written { value, changes }) => Ran {
@@ -202,6 +224,10 @@ impl Writers {
                             let writer = Writer {
                                 pool: pool.clone(),
                                 backend,
+                                most_per_group: match backend {
+                                    Backend::Sqlite => MOST_PER_GROUP,
+                                    Backend::Postgres => MOST_PER_GROUP_ON_POSTGRES,
+                                },
                                 clock: clock.clone(),
                                 deliveries: deliveries.clone(),
                             };
@@ -223,8 +249,9 @@ impl Writers {
         })
     }
 
-    /// Queues `work` to the writer `key` picks and answers what it wrote, once committed.
-    pub(super) async fn write<T, F>(&self, key: &str, work: F) -> Result<T>
+    /// Queues `work`, which writes as `statements` says, to the writer `key` picks and answers
+    /// what it wrote, once committed.
+    pub(super) async fn write<T, F>(&self, key: &str, statements: Statements, work: F) -> Result<T>
     where
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut AnyConnection, Timestamp) -> WriteFuture<'c, Written<T>>
@@ -232,7 +259,11 @@ impl Writers {
             + 'static,
     {
         let (answer, answered) = oneshot::channel();
-        let operation = Queued::Operation(Box::new(Typed { work, answer }));
+        let operation = Queued::Operation(Box::new(Typed {
+            statements,
+            work,
+            answer,
+        }));
         self.queue(Some(key), operation)?;
         answered.await.map_err(|_| Error::Internal)?
     }
@@ -278,6 +309,7 @@ fn shard(key: &str, count: usize) -> usize {
 struct Writer {
     pool: AnyPool,
     backend: Backend,
+    most_per_group: usize,
     clock: Arc<Clock>,
     deliveries: Arc<Notify>,
 }
@@ -285,7 +317,7 @@ struct Writer {
 impl Writer {
     async fn run(self, mut queue: mpsc::UnboundedReceiver<Queued>) {
         let mut group = Vec::new();
-        while queue.recv_many(&mut group, MOST_PER_GROUP).await > 0 {
+        while queue.recv_many(&mut group, self.most_per_group).await > 0 {
             self.write_group(std::mem::take(&mut group)).await;
         }
     }
@@ -318,16 +350,23 @@ impl Writer {
             }
         }
         let mut tx = self.pool.begin().await?;
-        // A group of one needs no savepoint: if it fails, the transaction is not committed.
-        let mut savepoint = Savepoint {
-            needed: !alone,
-            open: false,
-        };
+        let mut savepoint = Savepoint::default();
         let mut changes = Vec::new();
-        self.insert_customers(&mut tx, inserts, &mut savepoint, &mut changes, answers)
-            .await?;
+        let insert_savepoints = !alone && self.needs_savepoint(Statements::One);
+        self.insert_customers(
+            &mut tx,
+            inserts,
+            insert_savepoints.then_some(&mut savepoint),
+            &mut changes,
+            answers,
+        )
+        .await?;
         for operation in operations {
-            savepoint.open(&mut tx).await?;
+            // A group of one needs no savepoint: if it fails, the transaction is not committed.
+            let own_savepoint = !alone && self.needs_savepoint(operation.statements());
+            if own_savepoint {
+                savepoint.open(&mut tx).await?;
+            }
             let ran = operation.run(&mut tx, self.clock.tick()).await;
             answers.push(ran.answer);
             if !ran.succeeded {
@@ -335,7 +374,9 @@ impl Writer {
                     // Nothing else to keep: the transaction is dropped, so rolled back.
                     return Ok(0);
                 }
-                savepoint.roll_back(&mut tx).await?;
+                if own_savepoint {
+                    savepoint.roll_back(&mut tx).await?;
+                }
             }
             changes.extend(ran.changes);
         }
@@ -345,13 +386,18 @@ impl Writer {
         Ok(queued)
     }
 
+    fn needs_savepoint(&self, statements: Statements) -> bool {
+        self.backend == Backend::Postgres || statements == Statements::Several
+    }
+
     /// The group's new customers, in one statement; if that fails (say, one's merchant was
-    /// deleted meanwhile), each again in a savepoint of its own, so only the failing one fails.
+    /// deleted meanwhile), each again on its own, so only the failing one fails. Each statement
+    /// in a savepoint of its own when one is given.
     async fn insert_customers(
         &self,
         tx: &mut AnyConnection,
         inserts: Vec<PendingInsert>,
-        savepoint: &mut Savepoint,
+        mut savepoint: Option<&mut Savepoint>,
         changes: &mut Vec<(Tenant, Change)>,
         answers: &mut Vec<Answer>,
     ) -> Result<()> {
@@ -367,24 +413,24 @@ impl Writer {
         if made.is_empty() {
             return Ok(());
         }
-        savepoint.open(tx).await?;
         let rows: Vec<_> = made
             .iter()
             .map(|(tenant, customer, _)| (tenant, customer))
             .collect();
+        Savepoint::open_in(tx, savepoint.as_deref_mut()).await?;
         let together = insert_rows(tx, self.backend, &rows).await;
         drop(rows);
         if together.is_err() {
-            savepoint.roll_back(tx).await?;
+            Savepoint::roll_back_in(tx, savepoint.as_deref_mut()).await?;
         }
         for (tenant, customer, answer) in made {
             let inserted = match &together {
                 Ok(()) => Ok(()),
                 Err(_) => {
-                    savepoint.open(tx).await?;
+                    Savepoint::open_in(tx, savepoint.as_deref_mut()).await?;
                     let alone = insert_rows(tx, self.backend, &[(&tenant, &customer)]).await;
                     if alone.is_err() {
-                        savepoint.roll_back(tx).await?;
+                        Savepoint::roll_back_in(tx, savepoint.as_deref_mut()).await?;
                     }
                     alone
                 }
@@ -405,19 +451,16 @@ impl Writer {
     }
 }
 
-/// The savepoint around the current operation of a group (when `needed`). Releasing one and
-/// opening the next is one round trip.
+/// The savepoint around the current operation of a group. Releasing one and opening the next is
+/// one round trip; one left open is released by the commit.
+#[derive(Default)]
 struct Savepoint {
-    needed: bool,
     open: bool,
 }
 
 impl Savepoint {
     /// Opens a savepoint for the next operation, releasing (keeping) the previous one's work.
     async fn open(&mut self, tx: &mut AnyConnection) -> Result<()> {
-        if !self.needed {
-            return Ok(());
-        }
         let sql = if self.open {
             "RELEASE SAVEPOINT operation; SAVEPOINT operation"
         } else {
@@ -430,11 +473,24 @@ impl Savepoint {
 
     /// Undoes the current operation's work; the savepoint stays open for `open` to release.
     async fn roll_back(&mut self, tx: &mut AnyConnection) -> Result<()> {
-        if !self.needed {
-            return Ok(());
-        }
         tx.execute("ROLLBACK TO SAVEPOINT operation").await?;
         Ok(())
+    }
+
+    /// `open`, if there is a savepoint to open.
+    async fn open_in(tx: &mut AnyConnection, savepoint: Option<&mut Savepoint>) -> Result<()> {
+        match savepoint {
+            Some(savepoint) => savepoint.open(tx).await,
+            None => Ok(()),
+        }
+    }
+
+    /// `roll_back`, if there is a savepoint.
+    async fn roll_back_in(tx: &mut AnyConnection, savepoint: Option<&mut Savepoint>) -> Result<()> {
+        match savepoint {
+            Some(savepoint) => savepoint.roll_back(tx).await,
+            None => Ok(()),
+        }
     }
 
     async fn close(&mut self, tx: &mut AnyConnection) -> Result<()> {
