@@ -84,9 +84,10 @@ impl Store {
     }
 
     /// Applies an update atomically, so concurrent updates of different fields do not overwrite
-    /// each other. The customer is read from a reader, and the writer writes it only if it is
-    /// still exactly as read (one statement on the writer); when another write got there first,
-    /// the writer reads it again itself, the row locked from read to write.
+    /// each other. The customer is read from a reader; the writer writes it only if it is still
+    /// exactly as read (the group's updates in one statement, see [`super::writes`]), and when
+    /// another write got there first it reads the customer again itself, the row locked from
+    /// read to write.
     pub async fn update_customer(
         &self,
         tenant: &Tenant,
@@ -94,37 +95,7 @@ impl Store {
         update: CustomerForUpdate,
     ) -> Result<Customer> {
         let read = find_one(&self.reader, TABLE, tenant, id, customer_from_row).await?;
-        let (tenant, id) = (tenant.clone(), id.to_owned());
-        let lock = self.backend.lock_for_update();
-        self.writers
-            .write(&read.id.clone(), Statements::One, move |tx, now| {
-                Box::pin(async move {
-                    let customer = update.clone().apply(read.clone(), now)?;
-                    let written = bind_update(sqlx::query(UPDATE_UNCHANGED_CUSTOMER), &customer)
-                        .bind(read.email.clone())
-                        .bind(read.name.clone())
-                        .bind(read.phone.clone())
-                        .bind(metadata_json(&read.metadata))
-                        .bind(read.updated_at.unix_millis())
-                        .execute(&mut *tx)
-                        .await?;
-                    let (before, customer) = if written.rows_affected() == 1 {
-                        (read, customer)
-                    } else {
-                        let current =
-                            find_one_locked(&mut *tx, TABLE, &tenant, &id, lock, customer_from_row)
-                                .await?;
-                        let customer = update.apply(current.clone(), now)?;
-                        bind_update(sqlx::query(UPDATE_CUSTOMER), &customer)
-                            .execute(&mut *tx)
-                            .await?;
-                        (current, customer)
-                    };
-                    let change = Change::updated(&before, &customer);
-                    Ok(Written::with_changes(customer, &tenant, vec![change]))
-                })
-            })
-            .await
+        self.writers.update_customer(tenant, read, update).await
     }
 
     /// Deletes a customer; in the same transaction its active subscriptions are canceled and its
@@ -230,13 +201,72 @@ pub(crate) fn customers_query<'a>(tenant: &'a Tenant, filter: &'a CustomerFilter
 const UPDATE_CUSTOMER: &str = "UPDATE customers SET email = $1, email_normalized = $2, name = $3, \
     phone = $4, metadata = $5, updated_at = $6, phone_e164 = $8 WHERE id = $7";
 
-/// Like `UPDATE_CUSTOMER`, only while the row is still exactly as read ($9 to $13).
-const UPDATE_UNCHANGED_CUSTOMER: &str = "UPDATE customers SET email = $1, email_normalized = $2, \
-    name = $3, phone = $4, metadata = $5, updated_at = $6, phone_e164 = $8 WHERE id = $7 \
-    AND (email = $9 OR (email IS NULL AND $9 IS NULL)) \
-    AND (name = $10 OR (name IS NULL AND $10 IS NULL)) \
-    AND (phone = $11 OR (phone IS NULL AND $11 IS NULL)) \
-    AND metadata = $12 AND updated_at = $13";
+/// Writes each of `updates` (the customer as read, then as updated) where the customer is still
+/// exactly as read, all in one statement; answers the ids it wrote. Each customer at most once.
+pub(super) async fn update_unchanged(
+    tx: &mut sqlx::AnyConnection,
+    backend: Backend,
+    updates: &[(&Customer, &Customer)],
+) -> Result<Vec<String>> {
+    let mut sql = Sql::with_many_values(
+        backend,
+        "UPDATE customers SET email = v.column2, email_normalized = v.column3, \
+         name = v.column4, phone = v.column5, metadata = v.column6, updated_at = v.column7, \
+         phone_e164 = v.column8 FROM (VALUES ",
+    );
+    for (i, (read, customer)) in updates.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push_tuple([
+            Value::from(customer.id.clone()),
+            Value::from(customer.email.clone()),
+            Value::from(customer.email.as_ref().map(|e| e.to_lowercase())),
+            Value::from(customer.name.clone()),
+            Value::from(customer.phone.clone()),
+            Value::from(metadata_json(&customer.metadata)),
+            Value::from(customer.updated_at.unix_millis()),
+            Value::from(phone_e164(customer.phone.as_deref())),
+            Value::from(read.email.clone()),
+            Value::from(read.name.clone()),
+            Value::from(read.phone.clone()),
+            Value::from(metadata_json(&read.metadata)),
+            Value::from(read.updated_at.unix_millis()),
+        ]);
+    }
+    sql.push(
+        ") AS v WHERE customers.id = v.column1 \
+         AND (customers.email = v.column9 OR (customers.email IS NULL AND v.column9 IS NULL)) \
+         AND (customers.name = v.column10 OR (customers.name IS NULL AND v.column10 IS NULL)) \
+         AND (customers.phone = v.column11 OR (customers.phone IS NULL AND v.column11 IS NULL)) \
+         AND customers.metadata = v.column12 AND customers.updated_at = v.column13 \
+         RETURNING customers.id",
+    );
+    let rows = sql.query().fetch_all(&mut *tx).await?;
+    Ok(rows
+        .iter()
+        .map(|row| row.try_get("id"))
+        .collect::<Result<_, _>>()?)
+}
+
+/// Reads the customer again, locked until the transaction ends, applies `update` at `now` and
+/// writes it: for an update whose customer changed after it was read. Answers the customer
+/// before and after.
+pub(super) async fn update_locked(
+    tx: &mut sqlx::AnyConnection,
+    backend: Backend,
+    (tenant, id): (&Tenant, &str),
+    update: CustomerForUpdate,
+    now: crate::timestamp::Timestamp,
+) -> Result<(Customer, Customer)> {
+    let lock = backend.lock_for_update();
+    let current = find_one_locked(&mut *tx, TABLE, tenant, id, lock, customer_from_row).await?;
+    let customer = update.apply(current.clone(), now)?;
+    bind_update(sqlx::query(UPDATE_CUSTOMER), &customer)
+        .execute(&mut *tx)
+        .await?;
+    Ok((current, customer))
+}
 
 fn bind_update<'q>(
     query: sqlx::query::Query<'q, Any, AnyArguments<'q>>,

@@ -1142,14 +1142,14 @@ async fn a_backup_is_a_checked_copy_and_refuses_to_overwrite() {
 }
 
 /// Takes the database's write lock from a connection of its own — on SQLite a write
-/// transaction, on PostgreSQL payments locked against inserts — so that writes queue up behind
-/// it until it rolls back.
+/// transaction, on PostgreSQL payments and customers locked against writes — so that writes
+/// queue up behind it until it rolls back.
 async fn hold_writes(database: &TestDatabase) -> sqlx::AnyConnection {
     use sqlx::{Connection, Executor};
     let mut holder = sqlx::AnyConnection::connect(&database.url).await.unwrap();
     let take = match database.backend() {
         super::Backend::Sqlite => "BEGIN IMMEDIATE",
-        super::Backend::Postgres => "BEGIN; LOCK TABLE payments IN EXCLUSIVE MODE",
+        super::Backend::Postgres => "BEGIN; LOCK TABLE payments, customers IN EXCLUSIVE MODE",
     };
     holder.execute(take).await.unwrap();
     holder
@@ -1209,4 +1209,68 @@ async fn a_failing_write_in_a_group_is_undone_alone_and_the_others_commit() {
             .await
             .unwrap();
     assert_eq!(recorded, 6);
+}
+
+#[tokio::test]
+async fn updates_written_together_keep_every_change_even_to_a_customer_changed_since_read() {
+    use sqlx::Executor;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::Poll;
+
+    let (store, database) = open_store().await;
+    let (tenant, _, _) = merchant(&store, "a@example.com").await;
+    let a = customer(&store, &tenant, "a@example.com").await;
+    let b = customer(&store, &tenant, "b@example.com").await;
+    let c = customer(&store, &tenant, "c@example.com").await;
+    let update = |change: serde_json::Value| CustomerForUpdate::from_json(&body(change)).unwrap();
+    // `b` changes after it was read: its update must not undo that change.
+    let stale_b = store.find_customer(&tenant, &b.id).await.unwrap();
+    let phone = update(json!({ "phone": "0241234567" }));
+    store.update_customer(&tenant, &b.id, phone).await.unwrap();
+    type Write = Pin<Box<dyn Future<Output = Result<Customer>> + Send>>;
+
+    let holder = hold_writes(&database).await;
+    let queued = [
+        (a.clone(), json!({ "metadata": { "first": "1" } })),
+        (a.clone(), json!({ "metadata": { "second": "2" } })),
+        (stale_b, json!({ "name": "Bea" })),
+        (c.clone(), json!({ "email": "cee@example.com" })),
+    ];
+    let mut writes: Vec<Write> = queued
+        .into_iter()
+        .map(|(read, change)| {
+            let (store, tenant) = (store.clone(), tenant.clone());
+            let change = update(change);
+            Box::pin(async move { store.writers.update_customer(&tenant, read, change).await })
+                as Write
+        })
+        .collect();
+    // One poll queues them all behind the held lock, so they are written as one group.
+    std::future::poll_fn(|cx| {
+        for write in &mut writes {
+            assert!(write.as_mut().poll(cx).is_pending());
+        }
+        Poll::Ready(())
+    })
+    .await;
+    let mut holder = holder;
+    holder.execute("ROLLBACK").await.unwrap();
+    for write in writes {
+        write.await.unwrap();
+    }
+
+    let a = store.find_customer(&tenant, &a.id).await.unwrap();
+    let keys: Vec<_> = a.metadata.iter().map(|(key, _)| key.as_str()).collect();
+    assert_eq!(keys, ["first", "second"]);
+    let b = store.find_customer(&tenant, &b.id).await.unwrap();
+    assert_eq!((b.name.as_deref(), b.phone.as_deref()), (Some("Bea"), Some("0241234567")));
+    let c = store.find_customer(&tenant, &c.id).await.unwrap();
+    assert_eq!(c.email.as_deref(), Some("cee@example.com"));
+    let updated: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE type = 'customer.updated'")
+            .fetch_one(&store.reader)
+            .await
+            .unwrap();
+    assert_eq!(updated, 5);
 }

@@ -2,8 +2,9 @@
 //! webhooks is queued to a writer, and whatever queued while the writer was busy runs as one
 //! group — one transaction, each operation in a savepoint of its own (so a failing one is rolled
 //! back alone and answered with its own error), the group's new customers as one multi-row
-//! statement, its events and deliveries written together at the end — and one commit answers
-//! them all. An operation is answered only once that commit is done.
+//! statement and its customer updates as another, its events and deliveries written together at
+//! the end — and one commit answers them all. An operation is answered only once that commit is
+//! done.
 //!
 //! Why: a write's cost here is not SQLite's work but the round trips of its statements to the
 //! writer's connection and each request waiting on the one before (see docs/benchmarks.md). A
@@ -24,10 +25,10 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyConnection, AnyPool, Executor};
 use tokio::sync::{mpsc, oneshot, Notify};
 
-use super::customers::{created, insert_rows, new_customer};
+use super::customers::{created, insert_rows, new_customer, update_locked, update_unchanged};
 use super::events::{self, Change};
 use super::{Backend, Clock};
-use crate::customer::{Customer, CustomerForCreate};
+use crate::customer::{Customer, CustomerForCreate, CustomerForUpdate};
 use crate::error::{Error, Result};
 use crate::merchant::Tenant;
 use crate::timestamp::Timestamp;
@@ -104,7 +105,17 @@ pub(super) enum WriterPool {
 enum Queued {
     /// A new customer: a group writes all of its new customers in one statement.
     Insert(PendingInsert),
+    /// A customer's update, made to the customer as read: a group writes all of its updates of
+    /// customers still as read in one statement.
+    Update(PendingUpdate),
     Operation(Box<dyn Operation>),
+}
+
+struct PendingUpdate {
+    tenant: Tenant,
+    read: Customer,
+    update: CustomerForUpdate,
+    answer: oneshot::Sender<Result<Customer>>,
 }
 
 struct PendingInsert {
@@ -284,6 +295,25 @@ impl Writers {
         answered.await.map_err(|_| Error::Internal)?
     }
 
+    /// Queues an update of the customer as `read`; see [`Queued::Update`].
+    pub(super) async fn update_customer(
+        &self,
+        tenant: &Tenant,
+        read: Customer,
+        update: CustomerForUpdate,
+    ) -> Result<Customer> {
+        let (answer, answered) = oneshot::channel();
+        let key = read.id.clone();
+        let pending = Queued::Update(PendingUpdate {
+            tenant: tenant.clone(),
+            read,
+            update,
+            answer,
+        });
+        self.queue(Some(&key), pending)?;
+        answered.await.map_err(|_| Error::Internal)?
+    }
+
     fn queue(&self, key: Option<&str>, queued: Queued) -> Result<()> {
         let writer = match key {
             _ if self.queues.len() == 1 => 0,
@@ -342,21 +372,32 @@ impl Writer {
     async fn commit_group(&self, group: Vec<Queued>, answers: &mut Vec<Answer>) -> Result<usize> {
         let alone = group.len() == 1;
         let mut inserts = Vec::new();
+        let mut updates = Vec::new();
         let mut operations = Vec::new();
         for queued in group {
             match queued {
                 Queued::Insert(insert) => inserts.push(insert),
+                Queued::Update(update) => updates.push(update),
                 Queued::Operation(operation) => operations.push(operation),
             }
         }
         let mut tx = self.pool.begin().await?;
         let mut savepoint = Savepoint::default();
         let mut changes = Vec::new();
-        let insert_savepoints = !alone && self.needs_savepoint(Statements::One);
+        // Each batch is one statement.
+        let batch_savepoints = !alone && self.needs_savepoint(Statements::One);
         self.insert_customers(
             &mut tx,
             inserts,
-            insert_savepoints.then_some(&mut savepoint),
+            batch_savepoints.then_some(&mut savepoint),
+            &mut changes,
+            answers,
+        )
+        .await?;
+        self.update_customers(
+            &mut tx,
+            updates,
+            batch_savepoints.then_some(&mut savepoint),
             &mut changes,
             answers,
         )
@@ -444,6 +485,82 @@ impl Writer {
                 }
                 Err(error) => {
                     let _ = answer.send(Err(error));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Writer {
+    /// The group's updates: those whose customer is still as read in one statement; the others
+    /// (and a second update of the same customer) each on their own, the customer read again.
+    async fn update_customers(
+        &self,
+        tx: &mut AnyConnection,
+        updates: Vec<PendingUpdate>,
+        mut savepoint: Option<&mut Savepoint>,
+        changes: &mut Vec<(Tenant, Change)>,
+        answers: &mut Vec<Answer>,
+    ) -> Result<()> {
+        let mut made = Vec::with_capacity(updates.len());
+        let mut again = Vec::new();
+        for pending in updates {
+            let now = self.clock.tick();
+            if made
+                .iter()
+                .any(|(other, _, _): &(PendingUpdate, _, _)| other.read.id == pending.read.id)
+            {
+                again.push((pending, now));
+                continue;
+            }
+            match pending.update.clone().apply(pending.read.clone(), now) {
+                Ok(customer) => made.push((pending, customer, now)),
+                Err(error) => {
+                    let _ = pending.answer.send(Err(error));
+                }
+            }
+        }
+        if !made.is_empty() {
+            let rows: Vec<_> = made
+                .iter()
+                .map(|(pending, customer, _)| (&pending.read, customer))
+                .collect();
+            Savepoint::open_in(tx, savepoint.as_deref_mut()).await?;
+            let written = update_unchanged(tx, self.backend, &rows).await;
+            drop(rows);
+            if written.is_err() {
+                Savepoint::roll_back_in(tx, savepoint.as_deref_mut()).await?;
+            }
+            let written = written.unwrap_or_default();
+            for (pending, customer, now) in made {
+                if !written.contains(&customer.id) {
+                    again.push((pending, now));
+                    continue;
+                }
+                changes.push((pending.tenant, Change::updated(&pending.read, &customer)));
+                let answer = pending.answer;
+                answers.push(Box::new(move |committed: &Result<()>| {
+                    let _ = answer.send(committed.clone().map(|()| customer));
+                }));
+            }
+        }
+        // In the order they were stamped, so a customer's `updated_at` only moves forward.
+        again.sort_by_key(|(_, now)| *now);
+        for (pending, now) in again {
+            Savepoint::open_in(tx, savepoint.as_deref_mut()).await?;
+            let target = (&pending.tenant, pending.read.id.as_str());
+            match update_locked(tx, self.backend, target, pending.update, now).await {
+                Ok((before, customer)) => {
+                    changes.push((pending.tenant, Change::updated(&before, &customer)));
+                    let answer = pending.answer;
+                    answers.push(Box::new(move |committed: &Result<()>| {
+                        let _ = answer.send(committed.clone().map(|()| customer));
+                    }));
+                }
+                Err(error) => {
+                    Savepoint::roll_back_in(tx, savepoint.as_deref_mut()).await?;
+                    let _ = pending.answer.send(Err(error));
                 }
             }
         }
