@@ -295,6 +295,9 @@ async fn open_writer_for(backend: Backend, url: &str) -> Result<AnyPool> {
 async fn sqlite_pool(url: &str, size: u32) -> Result<AnyPool> {
     Ok(AnyPoolOptions::new()
         .max_connections(size)
+        // A connection to a local file does not go stale: pinging it before each use would only
+        // add a round trip to its thread to every read and every group of writes.
+        .test_before_acquire(false)
         .after_connect(|connection, _| {
             Box::pin(async move {
                 connection
