@@ -1264,7 +1264,10 @@ async fn updates_written_together_keep_every_change_even_to_a_customer_changed_s
     let keys: Vec<_> = a.metadata.iter().map(|(key, _)| key.as_str()).collect();
     assert_eq!(keys, ["first", "second"]);
     let b = store.find_customer(&tenant, &b.id).await.unwrap();
-    assert_eq!((b.name.as_deref(), b.phone.as_deref()), (Some("Bea"), Some("0241234567")));
+    assert_eq!(
+        (b.name.as_deref(), b.phone.as_deref()),
+        (Some("Bea"), Some("0241234567"))
+    );
     let c = store.find_customer(&tenant, &c.id).await.unwrap();
     assert_eq!(c.email.as_deref(), Some("cee@example.com"));
     let updated: i64 =

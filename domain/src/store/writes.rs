@@ -1,20 +1,21 @@
 //! The one write path (group commit): every change to customers, payments, subscriptions and
 //! webhooks is queued to a writer, and whatever queued while the writer was busy runs as one
-//! group — one transaction, each operation in a savepoint of its own (so a failing one is rolled
-//! back alone and answered with its own error), the group's new customers as one multi-row
-//! statement and its customer updates as another, its events and deliveries written together at
-//! the end — and one commit answers them all. An operation is answered only once that commit is
-//! done.
+//! group — one transaction, each operation in a savepoint of its own where it needs one (so a
+//! failing one is rolled back alone and answered with its own error), the group's new customers
+//! as one multi-row statement and its customer updates as another, its events and deliveries
+//! written together at the end — and one commit answers them all. An operation is answered only
+//! once that commit is done.
 //!
-//! Why: a write's cost here is not SQLite's work but the round trips of its statements to the
-//! writer's connection and each request waiting on the one before (see docs/benchmarks.md). A
+//! Why: much of a write's cost was not SQLite's work but the round trips of its statements to
+//! the writer's connection and each request waiting on the one before (docs/benchmarks.md). A
 //! group pays `BEGIN`, `COMMIT` and the event statements once instead of once per request, and
 //! the writer never waits for a request to come back between statements.
 //!
 //! On SQLite there is one writer (the database has one anyway). On PostgreSQL there are
 //! [`POSTGRES_WRITERS`], each with its own connection; an operation goes to the writer its key
 //! (the customer it is about) picks, so two operations on the same rows are never in two groups
-//! at once and groups cannot deadlock on each other's row locks.
+//! at once and groups cannot deadlock on each other's row locks. Several processes on one
+//! PostgreSQL database each have their own writers; row locks order them as before.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -33,9 +34,12 @@ use crate::error::{Error, Result};
 use crate::merchant::Tenant;
 use crate::timestamp::Timestamp;
 
-/// Writers on PostgreSQL, each a connection of its own that commits groups in turn. Measured with
-/// `make bench-postgres` (docs/benchmarks.md): more writers let more groups flush at once.
-pub(super) const POSTGRES_WRITERS: usize = 4;
+/// Writers on PostgreSQL, each a connection of its own that commits groups in turn; with more,
+/// several groups flush at once. Measured with `make bench-postgres` on two cores shared with the
+/// database (docs/benchmarks.md): one writer makes the largest groups and did best (1, 4 and 8
+/// tried); a server with cores to spare for PostgreSQL may gain from more, which the sharding by
+/// customer keeps free of lock conflicts between them.
+pub(super) const POSTGRES_WRITERS: usize = 1;
 
 /// The most operations one group takes: enough to drain a queue of many clients, few enough that
 /// an operation arriving just after a group left does not wait long for the next. On PostgreSQL
