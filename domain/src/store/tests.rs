@@ -1141,10 +1141,12 @@ async fn a_backup_is_a_checked_copy_and_refuses_to_overwrite() {
     assert!(postgres.contains("pg_dump"), "{postgres}");
 }
 
-/// Takes the database's write lock from a connection of its own — on SQLite a write
-/// transaction, on PostgreSQL payments and customers locked against writes — so that writes
-/// queue up behind it until it rolls back.
-async fn hold_writes(database: &TestDatabase) -> sqlx::AnyConnection {
+type Write<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send>>;
+
+/// Runs `writes` as one group: the database's write lock is taken from a connection of its own
+/// (on SQLite a write transaction, on PostgreSQL payments and customers locked against writes),
+/// one poll queues every write behind it, then it is let go. Answers each write's answer.
+async fn written_together<T>(database: &TestDatabase, mut writes: Vec<Write<T>>) -> Vec<Result<T>> {
     use sqlx::{Connection, Executor};
     let mut holder = sqlx::AnyConnection::connect(&database.url).await.unwrap();
     let take = match database.backend() {
@@ -1152,16 +1154,23 @@ async fn hold_writes(database: &TestDatabase) -> sqlx::AnyConnection {
         super::Backend::Postgres => "BEGIN; LOCK TABLE payments, customers IN EXCLUSIVE MODE",
     };
     holder.execute(take).await.unwrap();
-    holder
+    std::future::poll_fn(|cx| {
+        for write in &mut writes {
+            assert!(write.as_mut().poll(cx).is_pending());
+        }
+        std::task::Poll::Ready(())
+    })
+    .await;
+    holder.execute("ROLLBACK").await.unwrap();
+    let mut answers = Vec::new();
+    for write in writes {
+        answers.push(write.await);
+    }
+    answers
 }
 
 #[tokio::test]
 async fn a_failing_write_in_a_group_is_undone_alone_and_the_others_commit() {
-    use sqlx::Executor;
-    use std::future::Future;
-    use std::pin::Pin;
-    use std::task::Poll;
-
     let (store, database) = open_store().await;
     let (tenant, _, _) = merchant(&store, "a@example.com").await;
     // Its merchant does not exist, so its insert breaks a foreign key inside the group.
@@ -1169,31 +1178,15 @@ async fn a_failing_write_in_a_group_is_undone_alone_and_the_others_commit() {
         merchant_id: "acct_missing".into(),
         mode: Mode::Test,
     };
-    type Write = Pin<Box<dyn Future<Output = Result<Payment>> + Send>>;
-
-    let holder = hold_writes(&database).await;
-    let mut writes: Vec<Write> = (0..12)
+    let writes: Vec<Write<Payment>> = (0..12)
         .map(|n| {
             let store = store.clone();
             let tenant = if n % 2 == 0 { &tenant } else { &stranger }.clone();
             let input = PaymentForCreate::from_json(&body(json!({ "amount": 100 + n }))).unwrap();
-            Box::pin(async move { store.insert_payment(&tenant, input).await }) as Write
+            Box::pin(async move { store.insert_payment(&tenant, input).await }) as Write<_>
         })
         .collect();
-    // One poll queues every write behind the held lock, so they run together once it goes.
-    std::future::poll_fn(|cx| {
-        for write in &mut writes {
-            assert!(write.as_mut().poll(cx).is_pending());
-        }
-        Poll::Ready(())
-    })
-    .await;
-    let mut holder = holder;
-    holder.execute("ROLLBACK").await.unwrap();
-    let mut answers = Vec::new();
-    for write in writes {
-        answers.push(write.await);
-    }
+    let answers = written_together(&database, writes).await;
 
     for (n, answer) in answers.iter().enumerate() {
         assert_eq!(answer.is_ok(), n % 2 == 0, "write {n}: {answer:?}");
@@ -1213,11 +1206,6 @@ async fn a_failing_write_in_a_group_is_undone_alone_and_the_others_commit() {
 
 #[tokio::test]
 async fn updates_written_together_keep_every_change_even_to_a_customer_changed_since_read() {
-    use sqlx::Executor;
-    use std::future::Future;
-    use std::pin::Pin;
-    use std::task::Poll;
-
     let (store, database) = open_store().await;
     let (tenant, _, _) = merchant(&store, "a@example.com").await;
     let a = customer(&store, &tenant, "a@example.com").await;
@@ -1228,36 +1216,24 @@ async fn updates_written_together_keep_every_change_even_to_a_customer_changed_s
     let stale_b = store.find_customer(&tenant, &b.id).await.unwrap();
     let phone = update(json!({ "phone": "0241234567" }));
     store.update_customer(&tenant, &b.id, phone).await.unwrap();
-    type Write = Pin<Box<dyn Future<Output = Result<Customer>> + Send>>;
 
-    let holder = hold_writes(&database).await;
     let queued = [
         (a.clone(), json!({ "metadata": { "first": "1" } })),
         (a.clone(), json!({ "metadata": { "second": "2" } })),
         (stale_b, json!({ "name": "Bea" })),
         (c.clone(), json!({ "email": "cee@example.com" })),
     ];
-    let mut writes: Vec<Write> = queued
+    let writes: Vec<Write<Customer>> = queued
         .into_iter()
         .map(|(read, change)| {
             let (store, tenant) = (store.clone(), tenant.clone());
             let change = update(change);
             Box::pin(async move { store.writers.update_customer(&tenant, read, change).await })
-                as Write
+                as Write<_>
         })
         .collect();
-    // One poll queues them all behind the held lock, so they are written as one group.
-    std::future::poll_fn(|cx| {
-        for write in &mut writes {
-            assert!(write.as_mut().poll(cx).is_pending());
-        }
-        Poll::Ready(())
-    })
-    .await;
-    let mut holder = holder;
-    holder.execute("ROLLBACK").await.unwrap();
-    for write in writes {
-        write.await.unwrap();
+    for answer in written_together(&database, writes).await {
+        answer.unwrap();
     }
 
     let a = store.find_customer(&tenant, &a.id).await.unwrap();

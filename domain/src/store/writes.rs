@@ -131,6 +131,13 @@ struct PendingInsert {
 /// Answers an operation once its group's commit is known.
 type Answer = Box<dyn FnOnce(&Result<()>) + Send>;
 
+/// Answers `value` once the group has committed, or the commit's error.
+fn after_commit<T: Send + 'static>(answer: oneshot::Sender<Result<T>>, value: T) -> Answer {
+    Box::new(move |committed: &Result<()>| {
+        let _ = answer.send(committed.clone().map(|()| value));
+    })
+}
+
 /// An operation, its answer's type erased so one queue holds them all.
 trait Operation: Send {
     fn statements(&self) -> Statements;
@@ -178,9 +185,7 @@ where
                 Ok(Written { value, changes }) => Ran {
                     succeeded: true,
                     changes,
-                    answer: Box::new(move |committed: &Result<()>| {
-                        let _ = answer.send(committed.clone().map(|()| value));
-                    }),
+                    answer: after_commit(answer, value),
                 },
                 Err(error) => Ran {
                     succeeded: false,
@@ -483,9 +488,7 @@ impl Writer {
             match inserted {
                 Ok(()) => {
                     changes.push((tenant, created(&customer)));
-                    answers.push(Box::new(move |committed: &Result<()>| {
-                        let _ = answer.send(committed.clone().map(|()| customer));
-                    }));
+                    answers.push(after_commit(answer, customer));
                 }
                 Err(error) => {
                     let _ = answer.send(Err(error));
@@ -544,9 +547,7 @@ impl Writer {
                 }
                 changes.push((pending.tenant, Change::updated(&pending.read, &customer)));
                 let answer = pending.answer;
-                answers.push(Box::new(move |committed: &Result<()>| {
-                    let _ = answer.send(committed.clone().map(|()| customer));
-                }));
+                answers.push(after_commit(answer, customer));
             }
         }
         // In the order they were stamped, so a customer's `updated_at` only moves forward.
@@ -558,9 +559,7 @@ impl Writer {
                 Ok((before, customer)) => {
                     changes.push((pending.tenant, Change::updated(&before, &customer)));
                     let answer = pending.answer;
-                    answers.push(Box::new(move |committed: &Result<()>| {
-                        let _ = answer.send(committed.clone().map(|()| customer));
-                    }));
+                    answers.push(after_commit(answer, customer));
                 }
                 Err(error) => {
                     Savepoint::roll_back_in(tx, savepoint.as_deref_mut()).await?;
