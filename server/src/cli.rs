@@ -195,6 +195,8 @@ async fn serve(database: &Database, args: ServeArgs) -> Result<(), String> {
             },
         )?;
     }
+    let shutdown = shutdown_signal()
+        .map_err(|error| format!("cannot listen for shutdown signals: {error}"))?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|error| format!("cannot listen on {addr}: {error}"))?;
@@ -210,31 +212,29 @@ async fn serve(database: &Database, args: ServeArgs) -> Result<(), String> {
     } else {
         crate::app(state)
     };
-    crate::serve(listener, app, store, shutdown_signal())
+    crate::serve(listener, app, store, shutdown)
         .await
         .map_err(|error| format!("server error: {error}"))?;
     tracing::info!("stopped");
     Ok(())
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM. The handlers are installed when this is called, not
+/// when the future is first polled: axum polls it from a task of its own, which on a busy machine
+/// may first run after requests are already served, and a signal before that would end the
+/// process at once instead of gracefully.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    };
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
+        tracing::info!("shutting down: finishing requests in flight");
+    })
 }
 
 async fn create_merchant(
