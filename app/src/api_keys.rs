@@ -52,17 +52,37 @@ pub async fn roll_api_key(id: String) -> Result<NewSecretKey, AppError> {
 
 #[component]
 pub fn ApiKeysPage() -> impl IntoView {
+    let keys = Resource::new(ModeVersion::track, |_| list_api_keys());
+    view! {
+        <Title text="API keys"/>
+        <Suspense fallback=|| view! { <p class="loading">"Loading keys…"</p> }>
+            {move || Suspend::new(async move {
+                match keys.await {
+                    Ok(keys) => view! { <ApiKeys keys/> }.into_any(),
+                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The keys with Create and Roll: an island, since the key they make is shown only here, once.
+#[island]
+fn ApiKeys(keys: Vec<ApiKey>) -> impl IntoView {
     let create = ServerAction::<CreateApiKey>::new();
     let roll = ServerAction::<RollApiKey>::new();
-    let keys = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                roll.version().get(),
-                ModeVersion::track(),
-            )
+    let keys = RwSignal::new(keys);
+    // A create or a roll changes the list: read it again.
+    Effect::watch(
+        move || (create.version().get(), roll.version().get()),
+        move |_, _, _| {
+            leptos::task::spawn_local(async move {
+                if let Ok(list) = list_api_keys().await {
+                    keys.set(list);
+                }
+            });
         },
-        |_| list_api_keys(),
+        false,
     );
     // The newest key made on this page, from either action.
     let revealed = Memo::new(move |_| {
@@ -81,7 +101,6 @@ pub fn ApiKeysPage() -> impl IntoView {
             .map(|error| error.to_string())
     });
     view! {
-        <Title text="API keys"/>
         <div class="page-head">
             <h1>"API keys"</h1>
             <ActionForm action=create>
@@ -93,15 +112,9 @@ pub fn ApiKeysPage() -> impl IntoView {
         {move || revealed.get().and_then(Result::ok).map(|key| view! {
             <RevealedSecret secret=key.secret what="secret key" label="New secret key"/>
         })}
-        <Transition fallback=|| view! { <p class="loading">"Loading keys…"</p> }>
-            {move || Suspend::new(async move {
-                match keys.await {
-                    Ok(keys) => view! { <KeyTable keys roll/> }.into_any(),
-                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Transition>
+        {move || view! { <KeyTable keys=keys.get() roll/> }}
     }
+    .into_any()
 }
 
 #[component]

@@ -6,12 +6,12 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::layout::ModeVersion;
-use crate::ui::{date_time, set_status_not_found};
+use crate::ui::{date_time, set_status_not_found, CopyButton};
 
 /// A customer with what the detail page shows beside it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,29 +125,6 @@ fn CustomerView(details: CustomerDetails, confirming: Memo<bool>) -> impl IntoVi
     let edit_href = format!("/customers/{}/edit", customer.id);
     let page_href = format!("/customers/{}", customer.id);
     let id = customer.id.clone();
-    let copied = RwSignal::new(false);
-    // A plain GET form, so it works without JavaScript; with it, the router navigates instead
-    // of reloading (the router's own `Form` lower-cases the action, which breaks our ids).
-    let open_confirmation = {
-        let navigate = use_navigate();
-        let to = format!("{page_href}?confirm=delete");
-        move |event: leptos::ev::SubmitEvent| {
-            event.prevent_default();
-            navigate(&to, Default::default());
-        }
-    };
-    let copy_id = {
-        let id = id.clone();
-        move |_| {
-            #[cfg(feature = "hydrate")]
-            {
-                let _ = window().navigator().clipboard().write_text(&id);
-            }
-            #[cfg(not(feature = "hydrate"))]
-            let _ = &id;
-            copied.set(true);
-        }
-    };
     let metadata = customer
         .metadata
         .iter()
@@ -171,14 +148,14 @@ fn CustomerView(details: CustomerDetails, confirming: Memo<bool>) -> impl IntoVi
                 <h1>{title}</h1>
                 <p class="id-line">
                     <code>{id.clone()}</code>
-                    <button type="button" class="link needs-js" on:click=copy_id>
-                        {move || if copied.get() { "Copied" } else { "Copy ID" }}
-                    </button>
+                    <CopyButton text=id.clone() label="Copy ID".to_owned() class="link".to_owned()/>
                 </p>
             </div>
             <div class="actions">
                 <A href=edit_href attr:class="button secondary">"Edit"</A>
-                <form method="get" action=page_href.clone() on:submit=open_confirmation>
+                // A plain GET form: the confirmation is a page of its own, with or without
+                // JavaScript.
+                <form method="get" action=page_href.clone()>
                     <input type="hidden" name="confirm" value="delete"/>
                     <button type="submit" class="danger">"Delete customer"</button>
                 </form>
@@ -292,7 +269,7 @@ fn RelatedTable(
 }
 
 /// The confirmation before a delete. Escape closes it; Tab stays inside it.
-#[component]
+#[island]
 fn DeleteDialog(id: String, back: String, active_subscriptions: i64) -> impl IntoView {
     let delete = ServerAction::<DeleteCustomer>::new();
     let cancel_ref = NodeRef::<leptos::html::A>::new();
@@ -302,10 +279,11 @@ fn DeleteDialog(id: String, back: String, active_subscriptions: i64) -> impl Int
             let _ = button.focus();
         }
     });
-    let navigate = use_navigate();
     let close_to = back.clone();
     let on_keydown = move |event: leptos::ev::KeyboardEvent| match event.key().as_str() {
-        "Escape" => navigate(&close_to, Default::default()),
+        "Escape" => {
+            let _ = window().location().set_href(&close_to);
+        }
         "Tab" => {
             // Two focusable controls: Tab from either goes to the other.
             event.prevent_default();

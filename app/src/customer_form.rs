@@ -6,7 +6,6 @@ use domain::Customer;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
@@ -111,7 +110,7 @@ pub fn NewCustomerPage() -> impl IntoView {
         <div class="page-head">
             <h1>"New customer"</h1>
         </div>
-        <CustomerEditor customer=None/>
+        <CustomerEditor form=CustomerFormData::default() cancel_href="/customers".to_owned()/>
     }
 }
 
@@ -132,7 +131,10 @@ pub fn EditCustomerPage() -> impl IntoView {
                         <div class="page-head">
                             <h1>"Edit " {details.customer.display_name().to_owned()}</h1>
                         </div>
-                        <CustomerEditor customer=Some(details.customer)/>
+                        <CustomerEditor
+                            cancel_href=format!("/customers/{}", details.customer.id)
+                            form=CustomerFormData::from(&details.customer)
+                        />
                     }.into_any(),
                     Err(error) if error.is_not_found() => view! { <NotFoundCustomer/> }.into_any(),
                     Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
@@ -142,22 +144,16 @@ pub fn EditCustomerPage() -> impl IntoView {
     }
 }
 
-/// The customer form; `customer` fills it for editing.
-#[component]
-fn CustomerEditor(customer: Option<Customer>) -> impl IntoView {
+/// The customer form, filled from `form` (an empty id creates a customer); an island, so rows
+/// are added and removed in place and errors appear without a reload.
+#[island]
+fn CustomerEditor(form: CustomerFormData, cancel_href: String) -> impl IntoView {
     let save = ServerAction::<SaveCustomer>::new();
     let result = move || save.value().get();
     let error = move |params: &'static [&'static str]| {
         Signal::derive(move || field_error(result(), params))
     };
-    let editing = customer.is_some();
-    let cancel_href = customer
-        .as_ref()
-        .map_or("/customers".to_owned(), |c| format!("/customers/{}", c.id));
-    let form = customer
-        .as_ref()
-        .map(CustomerFormData::from)
-        .unwrap_or_default();
+    let editing = !form.id.is_empty();
     // Existing rows plus one blank row, so a key can be added without JavaScript too.
     let initial: Vec<(usize, MetadataRow)> = form
         .metadata
@@ -203,8 +199,9 @@ fn CustomerEditor(customer: Option<Customer>) -> impl IntoView {
             <FormError error=Signal::derive(move || form_error(result(), &["email", "name", "phone", "metadata"]))/>
             <div class="actions">
                 <Submit label=if editing { "Save" } else { "Create customer" } pending=save.pending()/>
-                <A href=cancel_href attr:class="button secondary">"Cancel"</A>
+                <a href=cancel_href class="button secondary">"Cancel"</a>
             </div>
         </ActionForm>
     }
+    .into_any()
 }

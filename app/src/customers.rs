@@ -6,8 +6,7 @@ use domain::{Customer, Page, SearchPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -194,7 +193,7 @@ pub fn CustomersPage() -> impl IntoView {
         <div class="page-head">
             <h1>"Customers"</h1>
             <div class="actions">
-                // A download and an upload form: plain links, outside the client-side router.
+                // A download and the upload page: plain links.
                 <a
                     href=move || format!("/customers/export.csv?{}", query.get().filters_query())
                     class="button secondary"
@@ -210,57 +209,61 @@ pub fn CustomersPage() -> impl IntoView {
         <Show when=move || deleted.get()>
             <p class="notice" role="status">"Customer deleted."</p>
         </Show>
-        <SearchBox query/>
-        <Show when=move || !query.get().is_search()>
-            <Filters query/>
-        </Show>
-        <Transition fallback=|| view! { <p class="loading">"Loading customers…"</p> }>
-            {move || Suspend::new(async move {
-                let query = query.get_untracked();
-                match listing.await {
-                    Ok(Listing::List(page)) => view! { <CustomerTable page query/> }.into_any(),
-                    Ok(Listing::Search(SearchOutcome::Found(page))) => {
-                        view! { <SearchResults page query/> }.into_any()
+        <SearchBox q=query.get_untracked().q limit=query.get_untracked().limit/>
+        // What the search box replaces in place as the typing pauses (see `SearchBox`).
+        <div id=RESULTS_ID>
+            <Show when=move || !query.get().is_search()>
+                <Filters query/>
+            </Show>
+            <Transition fallback=|| view! { <p class="loading">"Loading customers…"</p> }>
+                {move || Suspend::new(async move {
+                    let query = query.get_untracked();
+                    match listing.await {
+                        Ok(Listing::List(page)) => view! { <CustomerTable page query/> }.into_any(),
+                        Ok(Listing::Search(SearchOutcome::Found(page))) => {
+                            view! { <SearchResults page query/> }.into_any()
+                        }
+                        Ok(Listing::Search(SearchOutcome::TooShort)) => view! {
+                            <p class="empty card" role="status">"Type at least 3 characters to search."</p>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
                     }
-                    Ok(Listing::Search(SearchOutcome::TooShort)) => view! {
-                        <p class="empty card" role="status">"Type at least 3 characters to search."</p>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Transition>
+                })}
+            </Transition>
+        </div>
     }
 }
+
+/// The element around the filters and the table, which live search results replace.
+const RESULTS_ID: &str = "customer-results";
 
 /// How long typing must pause before the results follow it.
 const SEARCH_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(300);
 
-/// The search box: a GET form (Enter submits, without JavaScript too); with JavaScript, the
-/// results follow the typing once it pauses, through the URL, without a reload.
-#[component]
-fn SearchBox(query: Memo<ListQuery>) -> impl IntoView {
-    let navigate = use_navigate();
+/// The search box: a GET form (Enter submits, without JavaScript too). With JavaScript, once the
+/// typing pauses, the URL follows it and the results arrive in place: the island fetches the
+/// page that URL names and swaps in its results, so the browser needs no code of its own for
+/// tables, dates or customers.
+#[island]
+fn SearchBox(q: String, limit: String) -> impl IntoView {
     let pending = StoredValue::new(None::<leptos::leptos_dom::helpers::TimeoutHandle>);
-    let limit = move || query.get().limit;
+    // Each search takes a ticket; an answer that arrives after a newer search began is dropped.
+    let latest = StoredValue::new(0_u64);
+    let hidden_limit = limit.clone();
     let on_input = move |event: leptos::ev::Event| {
         let typed = event_target_value(&event);
         if let Some(handle) = pending.get_value() {
             handle.clear();
         }
-        let navigate = navigate.clone();
-        let limit = query.get_untracked().limit;
+        let limit = limit.clone();
         let handle = leptos::leptos_dom::helpers::set_timeout_with_handle(
             move || {
-                let path = search_path(&typed, &limit);
-                navigate(
-                    &path,
-                    NavigateOptions {
-                        replace: true,
-                        scroll: false,
-                        ..Default::default()
-                    },
-                );
+                let ticket = latest.get_value() + 1;
+                latest.set_value(ticket);
+                show_results(search_path(&typed, &limit), move || {
+                    latest.get_value() == ticket
+                });
             },
             SEARCH_DEBOUNCE,
         )
@@ -268,7 +271,7 @@ fn SearchBox(query: Memo<ListQuery>) -> impl IntoView {
         pending.set_value(handle);
     };
     view! {
-        <Form method="GET" action="/customers" attr:class="search" attr:role="search">
+        <form method="get" action="/customers" class="search" role="search">
             <label for="search-customers">"Search customers"</label>
             <div class="search-row">
                 <input
@@ -277,14 +280,57 @@ fn SearchBox(query: Memo<ListQuery>) -> impl IntoView {
                     name="q"
                     placeholder="Name, email, phone or id"
                     autocomplete="off"
-                    value=move || query.get().q
+                    value=q
                     on:input=on_input
                 />
-                <input type="hidden" name="limit" value=limit/>
+                <input type="hidden" name="limit" value=hidden_limit/>
                 <button type="submit" class="secondary">"Search"</button>
             </div>
-        </Form>
+        </form>
     }
+}
+
+/// Puts `path` in the address bar (replacing the entry, as typing is one visit) and swaps in the
+/// results of the page it names, unless `still_wanted` says a newer search took over. Anything
+/// unexpected (offline, signed out) loads the page itself, which says what happened.
+fn show_results(path: String, still_wanted: impl Fn() -> bool + 'static) {
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        use leptos::wasm_bindgen::{JsCast, JsValue};
+        use wasm_bindgen_futures::JsFuture;
+
+        let _ = window()
+            .history()
+            .and_then(|history| history.replace_state_with_url(&JsValue::NULL, "", Some(&path)));
+        let results = async {
+            let response = JsFuture::from(window().fetch_with_str(&path)).await.ok()?;
+            let response: web_sys::Response = response.dyn_into().ok()?;
+            let html = JsFuture::from(response.text().ok()?)
+                .await
+                .ok()?
+                .as_string()?;
+            let fetched = web_sys::DomParser::new()
+                .ok()?
+                .parse_from_string(&html, web_sys::SupportedType::TextHtml)
+                .ok()?;
+            (response.ok() && !response.redirected())
+                .then(|| fetched.get_element_by_id(RESULTS_ID))
+                .flatten()
+                .map(|results| results.inner_html())
+        }
+        .await;
+        if !still_wanted() {
+            return;
+        }
+        match (results, document().get_element_by_id(RESULTS_ID)) {
+            (Some(results), Some(shown)) => shown.set_inner_html(&results),
+            _ => {
+                let _ = window().location().set_href(&path);
+            }
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (path, still_wanted);
 }
 
 /// `/customers` searching for `typed` (the list itself when nothing is typed).
@@ -440,7 +486,7 @@ fn CustomerRows(customers: Vec<Customer>) -> impl IntoView {
             let name = customer.display_name().to_owned();
             view! {
                 <tr>
-                    <td class="name"><A href=href>{name}</A></td>
+                    <td class="name"><a href=href>{name}</a></td>
                     <td class="email">{customer.email.clone().unwrap_or_default()}</td>
                     <td class="phone">{customer.phone.clone().unwrap_or_default()}</td>
                     <td class="created"><time datetime=customer.created_at.to_string()>{date_time(customer.created_at)}</time></td>

@@ -377,14 +377,6 @@ struct ExampleTabs {
 #[component]
 pub fn DocsPage() -> impl IntoView {
     let reference = Resource::new(|| (), |_| get_api_reference());
-    let tabs = ExampleTabs {
-        chosen: RwSignal::new(Language::Curl),
-        live: RwSignal::new(false),
-    };
-    provide_context(tabs);
-    // Effects run only in the browser, after hydration: the server's page (and a browser without
-    // JavaScript) keeps every language visible.
-    Effect::new(move || tabs.live.set(true));
     view! {
         <Title text="API reference"/>
         <header class="top">
@@ -401,13 +393,31 @@ pub fn DocsPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p aria-busy="true">"Loading the reference…"</p> }>
                 {move || Suspend::new(async move {
                     match reference.await {
-                        Ok(reference) => view! { <Reference reference/> }.into_any(),
+                        Ok(reference) => view! {
+                            <LanguageChoice><Reference reference/></LanguageChoice>
+                        }.into_any(),
                         Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
                     }
                 })}
             </Suspense>
         </main>
     }
+}
+
+/// The language every example on the page shows, for the `Examples` islands inside it.
+#[island]
+fn LanguageChoice(children: Children) -> impl IntoView {
+    let tabs = ExampleTabs {
+        chosen: RwSignal::new(Language::Curl),
+        live: RwSignal::new(false),
+    };
+    provide_context(tabs);
+    // Tabs only in the browser, and only once the `Examples` islands inside have hydrated as the
+    // server rendered them (every language visible, as without JavaScript): the island script
+    // hydrates them in promise callbacks, and a timer runs after all of those.
+    #[cfg(feature = "hydrate")]
+    set_timeout(move || tabs.live.set(true), std::time::Duration::ZERO);
+    children()
 }
 
 /// Text from the document, its `backticked` spans shown as code.
@@ -541,7 +551,7 @@ fn EndpointSection(endpoint: Endpoint) -> impl IntoView {
 
 /// A request in several languages: all of them, each under its name, without JavaScript; tabs
 /// that show one at a time with it.
-#[component]
+#[island]
 fn Examples(examples: Vec<Example>) -> impl IntoView {
     let ExampleTabs { chosen, live } = expect_context::<ExampleTabs>();
     let languages: Vec<Language> = examples.iter().map(|example| example.language).collect();

@@ -43,8 +43,7 @@ pub fn DashboardLayout() -> impl IntoView {
 }
 
 /// Sends a signed-out visitor to log in, then back to the page they asked for. The server
-/// answers `303 See Other` with `Location` (what every browser and HTTP client follows); in the
-/// browser the router navigates.
+/// answers `303 See Other` with `Location` (what every browser and HTTP client follows).
 fn to_login() -> impl IntoView {
     let location = use_location();
     let search = location.search.get_untracked();

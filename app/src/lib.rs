@@ -1,6 +1,8 @@
 //! Shika's merchant dashboard: the HTML shell, the routes, and the pages with their server
-//! functions. Rendered on the server (`ssr`) and hydrated in the browser (`hydrate`); every
-//! server function calls the `domain` crate, never the database directly.
+//! functions. Pages are rendered on the server (`ssr`); only their interactive parts, the
+//! `#[island]` components, are compiled to WASM and hydrated in the browser (`hydrate`), so a
+//! page ships code for what it does, not for the whole app. Every server function calls the
+//! `domain` crate, never the database directly.
 
 pub mod api_keys;
 pub mod auth;
@@ -33,7 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="data:,"/>
                 // Named by the build's content hash when it has one (see the server's `assets`).
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>

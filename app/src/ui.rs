@@ -72,8 +72,21 @@ pub fn FormError(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
 /// A secret just made, shown this once with a button that copies it.
 #[component]
 pub fn RevealedSecret(secret: String, what: &'static str, label: &'static str) -> impl IntoView {
+    view! {
+        <section class="card revealed" role="status" aria-label=label>
+            <p><strong>{format!("Copy your new {what} now.")}</strong> " It is shown only this once."</p>
+            <p class="secret"><code data-testid="new-secret">{secret.clone()}</code>
+                <CopyButton text=secret label="Copy".to_owned() class="secondary".to_owned()/>
+            </p>
+        </section>
+    }
+}
+
+/// A button that puts `text` on the clipboard and says so. Hidden without JavaScript (the
+/// `needs-js` class), where it could do nothing.
+#[island]
+pub fn CopyButton(text: String, label: String, class: String) -> impl IntoView {
     let copied = RwSignal::new(false);
-    let text = secret.clone();
     let copy = move |_| {
         #[cfg(feature = "hydrate")]
         {
@@ -84,14 +97,9 @@ pub fn RevealedSecret(secret: String, what: &'static str, label: &'static str) -
         copied.set(true);
     };
     view! {
-        <section class="card revealed" role="status" aria-label=label>
-            <p><strong>{format!("Copy your new {what} now.")}</strong> " It is shown only this once."</p>
-            <p class="secret"><code data-testid="new-secret">{secret}</code>
-                <button type="button" class="secondary" on:click=copy>
-                    {move || if copied.get() { "Copied" } else { "Copy" }}
-                </button>
-            </p>
-        </section>
+        <button type="button" class=format!("{class} needs-js") on:click=copy>
+            {move || if copied.get() { "Copied".to_owned() } else { label.clone() }}
+        </button>
     }
 }
 

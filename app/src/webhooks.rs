@@ -205,10 +205,40 @@ fn status_label(status: EndpointStatus) -> &'static str {
 
 #[component]
 pub fn WebhooksPage() -> impl IntoView {
+    let endpoints = Resource::new(ModeVersion::track, |_| list_webhook_endpoints());
+    view! {
+        <Title text="Webhooks"/>
+        <div class="page-head">
+            <h1>"Webhooks"</h1>
+        </div>
+        <p class="muted">"Shika POSTs each event to your endpoints as it happens, signed with the endpoint's secret (Standard Webhooks). Failed deliveries are retried for about a day and a half."</p>
+        <Suspense fallback=|| view! { <p class="loading">"Loading endpoints…"</p> }>
+            {move || Suspend::new(async move {
+                match endpoints.await {
+                    Ok(endpoints) => view! { <Endpoints endpoints/> }.into_any(),
+                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Add endpoint and the list: an island, since the new endpoint's secret is shown only here,
+/// once, and the list then shows the endpoint.
+#[island]
+fn Endpoints(endpoints: Vec<EndpointSummary>) -> impl IntoView {
     let create = ServerAction::<CreateWebhookEndpoint>::new();
-    let endpoints = Resource::new(
-        move || (create.version().get(), ModeVersion::track()),
-        |_| list_webhook_endpoints(),
+    let endpoints = RwSignal::new(endpoints);
+    Effect::watch(
+        move || create.version().get(),
+        move |_, _, _| {
+            leptos::task::spawn_local(async move {
+                if let Ok(list) = list_webhook_endpoints().await {
+                    endpoints.set(list);
+                }
+            });
+        },
+        false,
     );
     let created = move || create.value().get().and_then(Result::ok);
     let url_error = Signal::derive(move || field_error(create.value().get(), &["url"]));
@@ -236,11 +266,6 @@ pub fn WebhooksPage() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <Title text="Webhooks"/>
-        <div class="page-head">
-            <h1>"Webhooks"</h1>
-        </div>
-        <p class="muted">"Shika POSTs each event to your endpoints as it happens, signed with the endpoint's secret (Standard Webhooks). Failed deliveries are retried for about a day and a half."</p>
         {move || created().map(|endpoint| view! {
             <RevealedSecret
                 secret=endpoint.secret.unwrap_or_default()
@@ -265,18 +290,16 @@ pub fn WebhooksPage() -> impl IntoView {
                 <Submit label="Add endpoint" pending=create.pending()/>
             </ActionForm>
         </section>
-        <Transition fallback=|| view! { <p class="loading">"Loading endpoints…"</p> }>
-            {move || Suspend::new(async move {
-                match endpoints.await {
-                    Ok(endpoints) if endpoints.is_empty() => view! {
-                        <p class="empty">"No endpoints yet."</p>
-                    }.into_any(),
-                    Ok(endpoints) => view! { <EndpointTable endpoints/> }.into_any(),
-                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Transition>
+        {move || {
+            let endpoints = endpoints.get();
+            if endpoints.is_empty() {
+                view! { <p class="empty">"No endpoints yet."</p> }.into_any()
+            } else {
+                view! { <EndpointTable endpoints/> }.into_any()
+            }
+        }}
     }
+    .into_any()
 }
 
 #[component]
@@ -286,7 +309,7 @@ fn EndpointTable(endpoints: Vec<EndpointSummary>) -> impl IntoView {
         .map(|EndpointSummary { endpoint, recent_failures }| {
             view! {
                 <tr>
-                    <td class="wrap"><A href=format!("/webhooks/{}", endpoint.id)>{endpoint.url.clone()}</A></td>
+                    <td class="wrap"><a href=format!("/webhooks/{}", endpoint.id)>{endpoint.url.clone()}</a></td>
                     <td>{describe_events(&endpoint.enabled_events)}</td>
                     <td>{status_label(endpoint.status)}</td>
                     <td>{if recent_failures == 0 { "None".to_owned() } else { recent_failures.to_string() }}</td>
@@ -310,7 +333,6 @@ pub fn WebhookEndpointPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let change = ServerAction::<ChangeWebhookEndpoint>::new();
     let resend = ServerAction::<ResendWebhookDelivery>::new();
-    let roll = ServerAction::<RollWebhookSecret>::new();
     let delete = ServerAction::<DeleteWebhookEndpoint>::new();
     let details = Resource::new(
         move || {
@@ -318,7 +340,6 @@ pub fn WebhookEndpointPage() -> impl IntoView {
                 id(),
                 change.version().get(),
                 resend.version().get(),
-                roll.version().get(),
                 ModeVersion::track(),
             )
         },
@@ -333,24 +354,16 @@ pub fn WebhookEndpointPage() -> impl IntoView {
         .into_iter()
         .flatten()
         .find_map(Result::err)
-        .or_else(|| roll.value().get().and_then(Result::err))
         .map(|error| error.to_string())
     });
     view! {
         <Title text="Webhook endpoint"/>
         <FormError error/>
-        {move || roll.value().get().and_then(Result::ok).map(|endpoint| view! {
-            <RevealedSecret
-                secret=endpoint.secret.unwrap_or_default()
-                what="signing secret"
-                label="New signing secret"
-            />
-        })}
         <Transition fallback=|| view! { <p class="loading">"Loading endpoint…"</p> }>
             {move || Suspend::new(async move {
                 match details.await {
                     Ok(details) => view! {
-                        <EndpointView details change resend roll delete/>
+                        <EndpointView details change resend delete/>
                     }.into_any(),
                     Err(error) if error.is_not_found() => {
                         set_status_not_found();
@@ -374,7 +387,6 @@ fn EndpointView(
     details: EndpointDetails,
     change: ServerAction<ChangeWebhookEndpoint>,
     resend: ServerAction<ResendWebhookDelivery>,
-    roll: ServerAction<RollWebhookSecret>,
     delete: ServerAction<DeleteWebhookEndpoint>,
 ) -> impl IntoView {
     let EndpointDetails {
@@ -453,10 +465,7 @@ fn EndpointView(
                     <input type="hidden" name="action" value=toggle/>
                     <Submit label=toggle_label pending=change.pending() class="secondary"/>
                 </ActionForm>
-                <ActionForm action=roll>
-                    <input type="hidden" name="id" value=roll_id/>
-                    <Submit label="Roll secret" pending=roll.pending() class="secondary"/>
-                </ActionForm>
+                <RollSecret id=roll_id/>
                 <ActionForm action=delete>
                     <input type="hidden" name="id" value=delete_id/>
                     <Submit label="Delete endpoint" pending=delete.pending() class="danger"/>
@@ -481,6 +490,33 @@ fn EndpointView(
 }
 
 /// A delivery's attempts, opening to when each was made, what came back and how long it took.
+/// Roll secret, and the new secret shown once beside it: an island, as the secret exists in the
+/// answer only.
+#[island]
+fn RollSecret(id: String) -> impl IntoView {
+    let roll = ServerAction::<RollWebhookSecret>::new();
+    let error = Signal::derive(move || {
+        roll.value()
+            .get()
+            .and_then(Result::err)
+            .map(|error| error.to_string())
+    });
+    view! {
+        <ActionForm action=roll>
+            <input type="hidden" name="id" value=id/>
+            <Submit label="Roll secret" pending=roll.pending() class="secondary"/>
+        </ActionForm>
+        <FormError error/>
+        {move || roll.value().get().and_then(Result::ok).map(|endpoint| view! {
+            <RevealedSecret
+                secret=endpoint.secret.unwrap_or_default()
+                what="signing secret"
+                label="New signing secret"
+            />
+        })}
+    }
+}
+
 #[component]
 fn AttemptList(attempts: Vec<Attempt>) -> impl IntoView {
     (!attempts.is_empty()).then(|| {

@@ -1,6 +1,10 @@
 //! The `shika` server: one axum router serving the `/v1` REST API, the server-rendered dashboard
 //! with its server functions and assets, and `/healthz`, all over one shared [`Store`].
 
+// The dashboard's pages are deeply nested view types (each island wraps its part of the page in
+// one more), and rendering them here, in release builds, needs more than the default 128.
+#![recursion_limit = "256"]
+
 pub mod api;
 mod assets;
 pub mod cli;
