@@ -1,12 +1,13 @@
-//! The site's assets (`/pkg/…`: WASM, JS, CSS) and how they may be cached. A release build names
-//! each after a hash of its content (cargo-leptos `hash-files`, listed in `hash.txt` beside the
+//! The site's assets (`/pkg/…`: WASM, JS, CSS, and the lazy islands' WASM chunks with the split
+//! loader and its manifest) and how they may be cached. A release build names each after a hash
+//! of its content (cargo-leptos `hash-files`; the main three are listed in `hash.txt` beside the
 //! binary): such a name never changes meaning, so browsers may keep it for a year without asking
 //! again (`immutable`), and a deploy is picked up at once because its pages name new files. Any
-//! other asset (a build without hashes), and every page, is revalidated before reuse
-//! (`no-cache`; an unchanged asset answers `304 Not Modified`). They are sent brotli- or gzip-compressed when the client accepts
-//! it, so caches must keep one copy per `Accept-Encoding`.
+//! other asset (a build without hashes, a name this build does not have), and every page, is
+//! revalidated before reuse (`no-cache`; an unchanged asset answers `304 Not Modified`). They are
+//! sent brotli- or gzip-compressed when the client accepts it, so caches must keep one copy per
+//! `Accept-Encoding`.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use axum::extract::Request;
@@ -18,11 +19,10 @@ use axum::response::Response;
 /// The base name cargo-leptos gives the assets (`output-name`).
 const OUTPUT_NAME: &str = "shika";
 
-/// The hashed asset names of this build, from the `hash.txt` beside the binary; `None` for a
-/// build without hashes.
+/// The hashed names of this build's main assets, from the `hash.txt` beside the binary; `None`
+/// for a build without hashes.
 pub struct HashedAssets {
-    /// Each asset's path, e.g. `/pkg/shika.3f9a…c1.wasm`.
-    paths: HashSet<String>,
+    /// e.g. `/pkg/shika.3f9a…c1.css`
     stylesheet: String,
 }
 
@@ -32,22 +32,37 @@ static HASHED: LazyLock<Option<HashedAssets>> = LazyLock::new(|| {
 });
 
 impl HashedAssets {
-    /// Reads `hash.txt`: one `extension: hash` line per asset (`js`, `wasm`, `css`).
+    /// Reads `hash.txt`: one `kind: hash` line per asset (`js`, `wasm`, `css`, and for the split
+    /// build `manifest` and `split`).
     fn parse(text: &str) -> Option<Self> {
-        let mut paths = HashSet::new();
-        let mut stylesheet = None;
-        for (extension, hash) in text.lines().filter_map(|line| line.split_once(':')) {
-            let path = format!("/pkg/{OUTPUT_NAME}.{}.{}", hash.trim(), extension.trim());
-            if extension.trim() == "css" {
-                stylesheet = Some(path.clone());
-            }
-            paths.insert(path);
-        }
+        let (_, hash) = text
+            .lines()
+            .filter_map(|line| line.split_once(':'))
+            .find(|(kind, _)| kind.trim() == "css")?;
         Some(HashedAssets {
-            paths,
-            stylesheet: stylesheet?,
+            stylesheet: format!("/pkg/{OUTPUT_NAME}.{}.css", hash.trim()),
         })
     }
+}
+
+/// Whether `path` names an asset by the hash of its content, as cargo-leptos writes them:
+/// `/pkg/<name>.<hash>.<extension>`, the hash 22 characters of URL-safe base64 (128 bits).
+fn content_addressed(path: &str) -> bool {
+    let Some(file) = path
+        .strip_prefix("/pkg/")
+        .filter(|file| !file.contains('/'))
+    else {
+        return false;
+    };
+    let mut parts = file.rsplit('.');
+    let (Some(_extension), Some(hash), Some(_name)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    hash.len() == 22
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Whether this build's assets carry hashes (the pages must then name the hashed files).
@@ -65,17 +80,16 @@ pub fn stylesheet() -> &'static str {
 
 pub async fn cache_policy(request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let policy = if HASHED
-        .as_ref()
-        .is_some_and(|assets| assets.paths.contains(path))
-    {
+    let (asset, hashed) = (path.starts_with("/pkg/"), content_addressed(path));
+    let mut response = next.run(request).await;
+    // Only a file this build has: a name it lacks (another release's) may exist after a deploy.
+    let policy = if hashed && response.status().is_success() {
         Some("public, max-age=31536000, immutable")
-    } else if path.starts_with("/pkg/") {
+    } else if asset {
         Some("no-cache")
     } else {
         None
     };
-    let mut response = next.run(request).await;
     // Pages are made per request: a browser asks again each time (a deploy shows at once).
     let page = response
         .headers()
@@ -104,19 +118,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_hash_file_names_each_asset_and_the_stylesheet() {
-        let assets = HashedAssets::parse("js: AbC1\nwasm: dEf2\ncss: gh-3\n").unwrap();
+    fn the_hash_file_names_the_stylesheet() {
+        let assets = HashedAssets::parse("js: AbC1\nwasm: dEf2\ncss: gh-3\nsplit: iJ4\n").unwrap();
         assert_eq!(assets.stylesheet, "/pkg/shika.gh-3.css");
-        for path in [
-            "/pkg/shika.AbC1.js",
-            "/pkg/shika.dEf2.wasm",
-            "/pkg/shika.gh-3.css",
-        ] {
-            assert!(assets.paths.contains(path), "{path}");
-        }
         assert!(
             HashedAssets::parse("js: AbC1\n").is_none(),
             "no stylesheet, no hashes"
         );
+    }
+
+    #[test]
+    fn names_with_a_content_hash_are_recognised() {
+        for path in [
+            "/pkg/shika.iriUE6F6-zJuAPEgr_srdg.wasm",
+            "/pkg/chunk_13.ppbO9G1J4nmL0axmygQqSg.wasm",
+            "/pkg/__wasm_split.PWigpKVK4KIz96-ci8ig3Q.js",
+            "/pkg/__wasm_split_manifest.sqHq_inl2IEIJbEyyh8buw.json",
+        ] {
+            assert!(content_addressed(path), "{path}");
+        }
+        for path in [
+            "/pkg/shika.wasm",
+            "/pkg/shika.0000000000000000.wasm",
+            "/pkg/shika.iriUE6F6-zJuAPEgr_sr!g.wasm",
+            "/pkg/iriUE6F6-zJuAPEgr_srdg.wasm",
+            "/pkg/a/shika.iriUE6F6-zJuAPEgr_srdg.wasm",
+            "/customers.iriUE6F6-zJuAPEgr_srdg.css",
+        ] {
+            assert!(!content_addressed(path), "{path}");
+        }
     }
 }
