@@ -73,9 +73,10 @@ chromium:
 	@command -v curl >/dev/null || { apt-get update && apt-get install -y curl; }
 
 # Release assets are also written brotli- and gzip-compressed beside themselves (.br, .gz), and
-# served that way to browsers that accept it.
+# served that way to browsers that accept it. --split gives each lazy island its own WASM chunks,
+# loaded by the pages that have that island.
 build: setup
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 
 run: build
 	$(SHIKA) serve

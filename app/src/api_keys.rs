@@ -67,7 +67,7 @@ pub fn ApiKeysPage() -> impl IntoView {
 }
 
 /// The keys with Create and Roll: an island, since the key they make is shown only here, once.
-#[island]
+#[island(lazy)]
 fn ApiKeys(keys: Vec<ApiKey>) -> impl IntoView {
     let create = ServerAction::<CreateApiKey>::new();
     let roll = ServerAction::<RollApiKey>::new();
@@ -100,11 +100,14 @@ fn ApiKeys(keys: Vec<ApiKey>) -> impl IntoView {
             .find_map(|result| result.err())
             .map(|error| error.to_string())
     });
+    crate::hydration::island_ready();
     view! {
         <div class="page-head">
             <h1>"API keys"</h1>
             <ActionForm action=create>
-                <Submit label="Create secret key" pending=create.pending()/>
+                // Only once the island is live: a key made by a plain form post could never be
+                // shown (the same for Roll, which also ends the old key).
+                <Submit label="Create secret key" pending=create.pending() class="primary needs-js"/>
             </ActionForm>
         </div>
         <p class="muted">"Secret keys authenticate your requests to the API. Keep them on your server, never in a browser or an app."</p>
@@ -130,7 +133,7 @@ fn KeyTable(keys: Vec<ApiKey>, roll: ServerAction<RollApiKey>) -> impl IntoView 
                     <td>
                         <ActionForm action=roll>
                             <input type="hidden" name="id" value=key.id/>
-                            <Submit label="Roll" pending=roll.pending() class="secondary"/>
+                            <Submit label="Roll" pending=roll.pending() class="secondary needs-js"/>
                         </ActionForm>
                     </td>
                 </tr>

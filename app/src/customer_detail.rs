@@ -269,7 +269,7 @@ fn RelatedTable(
 }
 
 /// The confirmation before a delete. Escape closes it; Tab stays inside it.
-#[island]
+#[island(lazy)]
 fn DeleteDialog(id: String, back: String, active_subscriptions: i64) -> impl IntoView {
     let delete = ServerAction::<DeleteCustomer>::new();
     let cancel_ref = NodeRef::<leptos::html::A>::new();
@@ -309,6 +309,7 @@ fn DeleteDialog(id: String, back: String, active_subscriptions: i64) -> impl Int
         1 => "Its 1 active subscription will be canceled.".to_owned(),
         n => format!("Its {n} active subscriptions will be canceled."),
     };
+    crate::hydration::island_ready();
     view! {
         <div class="backdrop">
             <div class="dialog card" role="dialog" aria-modal="true" aria-labelledby="delete-title"

@@ -146,7 +146,7 @@ pub fn EditCustomerPage() -> impl IntoView {
 
 /// The customer form, filled from `form` (an empty id creates a customer); an island, so rows
 /// are added and removed in place and errors appear without a reload.
-#[island]
+#[island(lazy)]
 fn CustomerEditor(form: CustomerFormData, cancel_href: String) -> impl IntoView {
     let save = ServerAction::<SaveCustomer>::new();
     let result = move || save.value().get();
@@ -169,6 +169,7 @@ fn CustomerEditor(form: CustomerFormData, cancel_href: String) -> impl IntoView 
         next_row.set_value(id + 1);
         rows.update(|rows| rows.push((id, MetadataRow::default())));
     };
+    crate::hydration::island_ready();
     view! {
         <ActionForm action=save attr:class="form card">
             <input type="hidden" name="customer[id]" value=form.id.clone()/>

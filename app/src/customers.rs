@@ -245,7 +245,7 @@ const SEARCH_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(30
 /// typing pauses, the URL follows it and the results arrive in place: the island fetches the
 /// page that URL names and swaps in its results, so the browser needs no code of its own for
 /// tables, dates or customers.
-#[island]
+#[island(lazy)]
 fn SearchBox(q: String, limit: String) -> impl IntoView {
     let pending = StoredValue::new(None::<leptos::leptos_dom::helpers::TimeoutHandle>);
     // Each search takes a ticket; an answer that arrives after a newer search began is dropped.
@@ -270,6 +270,7 @@ fn SearchBox(q: String, limit: String) -> impl IntoView {
         .ok();
         pending.set_value(handle);
     };
+    crate::hydration::island_ready();
     view! {
         <form method="get" action="/customers" class="search" role="search">
             <label for="search-customers">"Search customers"</label>

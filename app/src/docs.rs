@@ -405,18 +405,17 @@ pub fn DocsPage() -> impl IntoView {
 }
 
 /// The language every example on the page shows, for the `Examples` islands inside it.
-#[island]
+#[island(lazy)]
 fn LanguageChoice(children: Children) -> impl IntoView {
     let tabs = ExampleTabs {
         chosen: RwSignal::new(Language::Curl),
         live: RwSignal::new(false),
     };
     provide_context(tabs);
-    // Tabs only in the browser, and only once the `Examples` islands inside have hydrated as the
-    // server rendered them (every language visible, as without JavaScript): the island script
-    // hydrates them in promise callbacks, and a timer runs after all of those.
-    #[cfg(feature = "hydrate")]
-    set_timeout(move || tabs.live.set(true), std::time::Duration::ZERO);
+    // Tabs only once the `Examples` islands inside have hydrated as the server rendered them
+    // (every language visible, as without JavaScript).
+    crate::hydration::when_live(move || tabs.live.set(true));
+    crate::hydration::island_ready();
     children()
 }
 
@@ -551,7 +550,7 @@ fn EndpointSection(endpoint: Endpoint) -> impl IntoView {
 
 /// A request in several languages: all of them, each under its name, without JavaScript; tabs
 /// that show one at a time with it.
-#[island]
+#[island(lazy)]
 fn Examples(examples: Vec<Example>) -> impl IntoView {
     let ExampleTabs { chosen, live } = expect_context::<ExampleTabs>();
     let languages: Vec<Language> = examples.iter().map(|example| example.language).collect();
@@ -604,5 +603,6 @@ fn Examples(examples: Vec<Example>) -> impl IntoView {
             }
         })
         .collect_view();
+    crate::hydration::island_ready();
     view! { <div class="examples">{tabs}{panels}</div> }
 }

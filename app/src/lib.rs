@@ -12,6 +12,7 @@ pub mod customer_import;
 pub mod customers;
 pub mod docs;
 pub mod error;
+pub mod hydration;
 pub mod layout;
 pub mod session;
 pub mod ui;

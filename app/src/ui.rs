@@ -84,7 +84,7 @@ pub fn RevealedSecret(secret: String, what: &'static str, label: &'static str) -
 
 /// A button that puts `text` on the clipboard and says so. Hidden without JavaScript (the
 /// `needs-js` class), where it could do nothing.
-#[island]
+#[island(lazy)]
 pub fn CopyButton(text: String, label: String, class: String) -> impl IntoView {
     let copied = RwSignal::new(false);
     let copy = move |_| {
@@ -96,6 +96,7 @@ pub fn CopyButton(text: String, label: String, class: String) -> impl IntoView {
         let _ = &text;
         copied.set(true);
     };
+    crate::hydration::island_ready();
     view! {
         <button type="button" class=format!("{class} needs-js") on:click=copy>
             {move || if copied.get() { "Copied".to_owned() } else { label.clone() }}

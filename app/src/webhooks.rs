@@ -225,7 +225,7 @@ pub fn WebhooksPage() -> impl IntoView {
 
 /// Add endpoint and the list: an island, since the new endpoint's secret is shown only here,
 /// once, and the list then shows the endpoint.
-#[island]
+#[island(lazy)]
 fn Endpoints(endpoints: Vec<EndpointSummary>) -> impl IntoView {
     let create = ServerAction::<CreateWebhookEndpoint>::new();
     let endpoints = RwSignal::new(endpoints);
@@ -265,6 +265,7 @@ fn Endpoints(endpoints: Vec<EndpointSummary>) -> impl IntoView {
             }
         })
         .collect_view();
+    crate::hydration::island_ready();
     view! {
         {move || created().map(|endpoint| view! {
             <RevealedSecret
@@ -492,7 +493,7 @@ fn EndpointView(
 /// A delivery's attempts, opening to when each was made, what came back and how long it took.
 /// Roll secret, and the new secret shown once beside it: an island, as the secret exists in the
 /// answer only.
-#[island]
+#[island(lazy)]
 fn RollSecret(id: String) -> impl IntoView {
     let roll = ServerAction::<RollWebhookSecret>::new();
     let error = Signal::derive(move || {
@@ -501,10 +502,13 @@ fn RollSecret(id: String) -> impl IntoView {
             .and_then(Result::err)
             .map(|error| error.to_string())
     });
+    crate::hydration::island_ready();
     view! {
         <ActionForm action=roll>
             <input type="hidden" name="id" value=id/>
-            <Submit label="Roll secret" pending=roll.pending() class="secondary"/>
+            // Only once the island is live: a secret rolled by a plain form post would end the old
+            // one and never show the new one.
+            <Submit label="Roll secret" pending=roll.pending() class="secondary needs-js"/>
         </ActionForm>
         <FormError error/>
         {move || roll.value().get().and_then(Result::ok).map(|endpoint| view! {
