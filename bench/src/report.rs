@@ -7,7 +7,9 @@ use std::process::Command;
 use crate::load::Measurement;
 use crate::{Operation, Results};
 
-/// The WASM, the JS and the CSS a dashboard page loads, whatever their (hashed) names.
+/// The WASM, the JS and the CSS every dashboard page loads, whatever their (hashed) names, with
+/// the loader of the lazy islands' chunks (the chunks themselves come on top, each on the pages
+/// that show its island: the browser figure counts them).
 fn page_assets(site: &Path) -> Option<Vec<std::path::PathBuf>> {
     let mut assets: Vec<_> = std::fs::read_dir(site.join("pkg"))
         .ok()?
@@ -17,18 +19,18 @@ fn page_assets(site: &Path) -> Option<Vec<std::path::PathBuf>> {
                 .file_name()
                 .and_then(|n| n.to_str())
                 .unwrap_or_default();
-            name.starts_with("shika.")
+            (name.starts_with("shika.") || name.starts_with("__wasm_split."))
                 && [".wasm", ".js", ".css"]
                     .iter()
                     .any(|ext| name.ends_with(ext))
         })
         .collect();
     assets.sort();
-    (assets.len() == 3).then_some(assets)
+    (assets.len() >= 3).then_some(assets)
 }
 
-/// What the browser loads for a dashboard page: (raw bytes, gzip -9 bytes) of the WASM, the JS
-/// and the CSS.
+/// What the browser loads for every dashboard page: (raw bytes, gzip -9 bytes) of the WASM, the
+/// JS and the CSS.
 pub fn browser_bytes(site: &Path) -> Option<(u64, u64)> {
     let mut raw = 0;
     let mut gzipped = 0;
@@ -296,7 +298,8 @@ pub fn render(results: &Results) -> String {
         Some((raw, gzipped)) => {
             let _ = writeln!(
                 out,
-                "- /customers loads {:.0} KB gzip ({:.0} KB raw) of WASM + JS + CSS (≤ 250 KB gzip): {}",
+                "- every page loads {:.0} KB gzip ({:.0} KB raw) of WASM + JS + CSS before its islands' \
+                 chunks (≤ 250 KB gzip): {}",
                 gzipped as f64 / 1000.0,
                 raw as f64 / 1000.0,
                 verdict(gzipped <= 250_000)
