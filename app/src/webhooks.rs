@@ -288,7 +288,9 @@ fn Endpoints(endpoints: Vec<EndpointSummary>) -> impl IntoView {
                 </fieldset>
                 <Field label="Description" id="webhook-description" name="description" error=description_error/>
                 <FormError error/>
-                <Submit label="Add endpoint" pending=create.pending()/>
+                // Without scripts a plain form post adds the endpoint (its secret can be rolled
+                // later); with them, only the live island shows the secret, so it waits for that.
+                <Submit label="Add endpoint" pending=create.pending() class="primary when-live"/>
             </ActionForm>
         </section>
         {move || {
