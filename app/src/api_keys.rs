@@ -8,7 +8,7 @@ use leptos_meta::Title;
 
 use crate::error::AppError;
 use crate::layout::ModeVersion;
-use crate::ui::{date_time, FormError, RevealedSecret, Submit};
+use crate::ui::{date_time, reload_when, FormError, RevealedSecret, Submit};
 
 #[server(endpoint = "list_api_keys")]
 pub async fn list_api_keys() -> Result<Vec<ApiKey>, AppError> {
@@ -73,16 +73,10 @@ fn ApiKeys(keys: Vec<ApiKey>) -> impl IntoView {
     let roll = ServerAction::<RollApiKey>::new();
     let keys = RwSignal::new(keys);
     // A create or a roll changes the list: read it again.
-    Effect::watch(
+    reload_when(
         move || (create.version().get(), roll.version().get()),
-        move |_, _, _| {
-            leptos::task::spawn_local(async move {
-                if let Ok(list) = list_api_keys().await {
-                    keys.set(list);
-                }
-            });
-        },
-        false,
+        keys,
+        list_api_keys,
     );
     // The newest key made on this page, from either action.
     let revealed = Memo::new(move |_| {

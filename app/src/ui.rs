@@ -104,6 +104,31 @@ pub fn CopyButton(text: String, label: String, class: String) -> impl IntoView {
     }
 }
 
+/// Reads what an island shows again, with `load`, each time `changed` changes (an action on the
+/// page ran); a failed read keeps what is shown.
+pub fn reload_when<K, T, F>(
+    changed: impl Fn() -> K + 'static,
+    shown: RwSignal<T>,
+    load: impl Fn() -> F + Clone + 'static,
+) where
+    K: Clone + PartialEq + 'static,
+    T: Send + Sync + 'static,
+    F: std::future::Future<Output = Result<T, crate::error::AppError>> + 'static,
+{
+    Effect::watch(
+        changed,
+        move |_, _, _| {
+            let load = load.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(value) = load().await {
+                    shown.set(value);
+                }
+            });
+        },
+        false,
+    );
+}
+
 /// `2024-01-15 10:00 UTC`
 pub fn date_time(at: domain::Timestamp) -> String {
     let text = at.to_string();

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{field_error, form_error, AppError};
 use crate::layout::ModeVersion;
-use crate::ui::{date_time, set_status_not_found, Field, FormError, RevealedSecret, Submit};
+use crate::ui::{
+    date_time, reload_when, set_status_not_found, Field, FormError, RevealedSecret, Submit,
+};
 
 /// An endpoint as the list shows it: with how many attempts to it failed in the last day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -229,16 +231,10 @@ pub fn WebhooksPage() -> impl IntoView {
 fn Endpoints(endpoints: Vec<EndpointSummary>) -> impl IntoView {
     let create = ServerAction::<CreateWebhookEndpoint>::new();
     let endpoints = RwSignal::new(endpoints);
-    Effect::watch(
+    reload_when(
         move || create.version().get(),
-        move |_, _, _| {
-            leptos::task::spawn_local(async move {
-                if let Ok(list) = list_webhook_endpoints().await {
-                    endpoints.set(list);
-                }
-            });
-        },
-        false,
+        endpoints,
+        list_webhook_endpoints,
     );
     let created = move || create.value().get().and_then(Result::ok);
     let url_error = Signal::derive(move || field_error(create.value().get(), &["url"]));

@@ -19,30 +19,21 @@ use axum::response::Response;
 /// The base name cargo-leptos gives the assets (`output-name`).
 const OUTPUT_NAME: &str = "shika";
 
-/// The hashed names of this build's main assets, from the `hash.txt` beside the binary; `None`
-/// for a build without hashes.
-pub struct HashedAssets {
-    /// e.g. `/pkg/shika.3f9a…c1.css`
-    stylesheet: String,
-}
-
-static HASHED: LazyLock<Option<HashedAssets>> = LazyLock::new(|| {
+/// The hashed stylesheet of this build, from the `hash.txt` beside the binary; `None` for a build
+/// without hashes.
+static STYLESHEET: LazyLock<Option<String>> = LazyLock::new(|| {
     let file = std::env::current_exe().ok()?.parent()?.join("hash.txt");
-    HashedAssets::parse(&std::fs::read_to_string(file).ok()?)
+    stylesheet_in(&std::fs::read_to_string(file).ok()?)
 });
 
-impl HashedAssets {
-    /// Reads `hash.txt`: one `kind: hash` line per asset (`js`, `wasm`, `css`, and for the split
-    /// build `manifest` and `split`).
-    fn parse(text: &str) -> Option<Self> {
-        let (_, hash) = text
-            .lines()
-            .filter_map(|line| line.split_once(':'))
-            .find(|(kind, _)| kind.trim() == "css")?;
-        Some(HashedAssets {
-            stylesheet: format!("/pkg/{OUTPUT_NAME}.{}.css", hash.trim()),
-        })
-    }
+/// The stylesheet's path in `hash.txt`: one `kind: hash` line per asset (`js`, `wasm`, `css`,
+/// and for the split build `manifest` and `split`).
+fn stylesheet_in(hash_txt: &str) -> Option<String> {
+    let (_, hash) = hash_txt
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(kind, _)| kind.trim() == "css")?;
+    Some(format!("/pkg/{OUTPUT_NAME}.{}.css", hash.trim()))
 }
 
 /// Whether `path` names an asset by the hash of its content, as cargo-leptos writes them:
@@ -67,15 +58,12 @@ fn content_addressed(path: &str) -> bool {
 
 /// Whether this build's assets carry hashes (the pages must then name the hashed files).
 pub fn hashed() -> bool {
-    HASHED.is_some()
+    STYLESHEET.is_some()
 }
 
 /// The stylesheet's path, for pages written outside the Leptos shell.
 pub fn stylesheet() -> &'static str {
-    match HASHED.as_ref() {
-        Some(assets) => &assets.stylesheet,
-        None => "/pkg/shika.css",
-    }
+    STYLESHEET.as_deref().unwrap_or("/pkg/shika.css")
 }
 
 pub async fn cache_policy(request: Request, next: Next) -> Response {
@@ -119,10 +107,13 @@ mod tests {
 
     #[test]
     fn the_hash_file_names_the_stylesheet() {
-        let assets = HashedAssets::parse("js: AbC1\nwasm: dEf2\ncss: gh-3\nsplit: iJ4\n").unwrap();
-        assert_eq!(assets.stylesheet, "/pkg/shika.gh-3.css");
-        assert!(
-            HashedAssets::parse("js: AbC1\n").is_none(),
+        assert_eq!(
+            stylesheet_in("js: AbC1\nwasm: dEf2\ncss: gh-3\nsplit: iJ4\n").as_deref(),
+            Some("/pkg/shika.gh-3.css")
+        );
+        assert_eq!(
+            stylesheet_in("js: AbC1\n"),
+            None,
             "no stylesheet, no hashes"
         );
     }
